@@ -48,7 +48,9 @@ pub async fn fake_imds(mode: Mode) -> FakeImds {
     let (log2, conns2) = (log.clone(), connections.clone());
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let n = conns2.fetch_add(1, Ordering::SeqCst);
             if let Mode::DropFirst(k) = mode {
                 if n < k {
@@ -76,7 +78,9 @@ pub async fn fake_imds(mode: Mode) -> FakeImds {
                 let header = |name: &str| {
                     head.split("\r\n").skip(1).find_map(|l| {
                         let (k, v) = l.split_once(':')?;
-                        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                        k.trim()
+                            .eq_ignore_ascii_case(name)
+                            .then(|| v.trim().to_string())
                     })
                 };
                 let mut parts = first.split(' ');
@@ -84,7 +88,9 @@ pub async fn fake_imds(mode: Mode) -> FakeImds {
                 let (status, body) = match (method, path) {
                     ("PUT", "/latest/api/token") => {
                         match header("X-aws-ec2-metadata-token-ttl-seconds") {
-                            Some(ttl) if ttl.parse::<u32>().is_ok_and(|t| (1..=21600).contains(&t)) => {
+                            Some(ttl)
+                                if ttl.parse::<u32>().is_ok_and(|t| (1..=21600).contains(&t)) =>
+                            {
                                 (200, FAKE_TOKEN)
                             }
                             _ => (400, "missing or bad ttl"),
@@ -99,7 +105,9 @@ pub async fn fake_imds(mode: Mode) -> FakeImds {
                     }
                     _ => (404, "not found"),
                 };
-                log.lock().unwrap().push(format!("{method} {path} {status}"));
+                log.lock()
+                    .unwrap()
+                    .push(format!("{method} {path} {status}"));
                 let resp = format!(
                     "HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
@@ -108,7 +116,11 @@ pub async fn fake_imds(mode: Mode) -> FakeImds {
             });
         }
     });
-    FakeImds { addr, log, connections }
+    FakeImds {
+        addr,
+        log,
+        connections,
+    }
 }
 
 /// A 127.0.0.1 port with nothing listening (bound then released).
@@ -120,4 +132,58 @@ pub fn closed_port() -> u16 {
 /// A free port for a child process to bind (small race, acceptable in tests).
 pub fn free_port() -> u16 {
     closed_port()
+}
+
+/// GET over a real socket with the crate's own tiny client; `None` if nothing answers.
+pub async fn http_get(port: u16, path: &str) -> Option<webapp::http1::Response> {
+    let authority = format!("127.0.0.1:{port}");
+    let fut = webapp::http1::request(&authority, "GET", path, &[]);
+    tokio::time::timeout(std::time::Duration::from_secs(2), fut)
+        .await
+        .ok()?
+        .ok()
+}
+
+/// Polls `/health` until it answers 200 or `within` passes; returns the time it took.
+pub async fn wait_healthy(
+    port: u16,
+    within: std::time::Duration,
+    child: &mut std::process::Child,
+) -> std::time::Duration {
+    let t = std::time::Instant::now();
+    loop {
+        if let Some(r) = http_get(port, "/health").await {
+            if r.status == 200 {
+                return t.elapsed();
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server exited before answering /health: {status}");
+        }
+        assert!(t.elapsed() < within, "no 200 on /health within {within:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Sends SIGTERM (through kill(1): std has no signal API) and waits for a clean exit.
+pub async fn sigterm_and_wait(
+    child: &mut std::process::Child,
+    within: std::time::Duration,
+) -> std::process::ExitStatus {
+    let st = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(st.success());
+    let t = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if t.elapsed() > within {
+            let _ = child.kill();
+            panic!("server did not exit within {within:?} of SIGTERM");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
