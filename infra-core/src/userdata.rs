@@ -1,0 +1,272 @@
+//! User data: the boot script that fetches the payload from S3, installs it as a hardened
+//! systemd service and starts it.
+//!
+//! The script is a sequence of literal text and Terraform interpolations. Literal text goes
+//! through one escaper ([`escape`]: `${` -> `$${`, `%{` -> `%%{`), so no shell `${VAR}`
+//! can ever be mistaken for Terraform. The same script renders with sample values for
+//! shellcheck and tests ([`UserData::render_with`]).
+
+use crate::model::{Image, LaunchTemplate, Payload, Stack};
+
+/// AWS's limit on user data, before base64.
+pub const MAX_BYTES: usize = 16 * 1024;
+
+/// One piece of the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    /// A Terraform expression (without `${}`), with the longest value it can take.
+    Interp {
+        expr: String,
+        max_len: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserData {
+    pub parts: Vec<Part>,
+}
+
+/// Escape literal text for a Terraform string template.
+pub fn escape(s: &str) -> String {
+    s.replace("${", "$${").replace("%{", "%%{")
+}
+
+/// The byte offset of the first `${` or `%{` that Terraform would interpolate, if any.
+/// `$${` and `%%{` are escapes; interpolations listed in `allowed` (full `${...}` text) are
+/// the script's own.
+pub fn unescaped_interpolation(template: &str) -> Option<usize> {
+    let b = template.as_bytes();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if (b[i] == b'$' || b[i] == b'%') && b[i + 1] == b'{' {
+            if i > 0 && b[i - 1] == b[i] {
+                // the second char of `$${`: an escape, skip it
+                i += 2;
+                continue;
+            }
+            // one of ours is `${<expr>}` starting with a resource or data address
+            let rest = &template[i + 2..];
+            let ours = b[i] == b'$'
+                && (rest.starts_with("aws_")
+                    || rest.starts_with("data.")
+                    || rest.starts_with("var."));
+            if !ours {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+impl UserData {
+    /// The Terraform string template (interpolations as `${expr}`, text escaped).
+    pub fn to_template(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => escape(t),
+                Part::Interp { expr, .. } => format!("${{{expr}}}"),
+            })
+            .collect()
+    }
+
+    /// The script as the instance would see it, with each interpolation replaced by `f`.
+    pub fn render_with(&self, f: impl Fn(&str) -> String) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.clone(),
+                Part::Interp { expr, .. } => f(expr),
+            })
+            .collect()
+    }
+
+    /// The longest the rendered script can be, in bytes.
+    pub fn worst_case_len(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                Part::Interp { max_len, .. } => *max_len,
+            })
+            .sum()
+    }
+}
+
+/// The user data of a launch template, if it runs a payload the stack declares.
+pub fn for_launch_template(stack: &Stack, lt: &LaunchTemplate) -> Option<UserData> {
+    let payload = stack.payload(lt.run.as_ref()?)?;
+    Some(render(payload, lt.image))
+}
+
+struct Builder(Vec<Part>);
+
+impl Builder {
+    fn text(&mut self, s: &str) {
+        match self.0.last_mut() {
+            Some(Part::Text(t)) => t.push_str(s),
+            _ => self.0.push(Part::Text(s.to_string())),
+        }
+    }
+    fn interp(&mut self, expr: String, max_len: usize) {
+        self.0.push(Part::Interp { expr, max_len });
+    }
+}
+
+/// Shell single-quoting for a literal value.
+fn sq(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The boot script for `payload` on `image`.
+///
+/// Amazon Linux 2023 (systemd 252) gets a `DynamicUser` unit with an ambient
+/// `CAP_NET_BIND_SERVICE`. Amazon Linux 2 (systemd 219) knows neither directive and would
+/// silently run the service as root, so there the script creates a system user and grants
+/// the binary the capability with `setcap` instead.
+pub fn render(payload: &Payload, image: Image) -> UserData {
+    let bin = &payload.binary;
+    let svc = format!("{bin}.service");
+    let dir = format!("/opt/{bin}");
+    let mut b = Builder(Vec::new());
+    b.text("#!/bin/bash\n");
+    b.text(&format!(
+        "# infra: install and start payload `{}` ({bin}) on port {}.\n",
+        payload.name, payload.port
+    ));
+    b.text("set -euo pipefail\n");
+    b.text("BUCKET=");
+    b.interp(format!("aws_s3_object.{}.bucket", payload.name), 63);
+    b.text("\nKEY=");
+    b.interp(format!("aws_s3_object.{}.key", payload.name), 160);
+    b.text("\nREGION=");
+    b.interp("data.aws_region.current.name".to_string(), 32);
+    b.text("\n");
+    b.text(&format!("install -d -m 0755 {dir}\n"));
+    b.text(&format!(
+        r#"for attempt in 1 2 3 4 5; do
+  if aws s3 cp --only-show-errors --region "$REGION" "s3://$BUCKET/$KEY" {dir}/{bin}.new; then
+    break
+  fi
+  if [ "$attempt" -eq 5 ]; then
+    echo "infra: could not fetch s3://$BUCKET/$KEY" >&2
+    exit 1
+  fi
+  sleep $((attempt * 3))
+done
+chmod 0755 {dir}/{bin}.new
+mv -f {dir}/{bin}.new {dir}/{bin}
+"#
+    ));
+    let mut env = vec![
+        (payload.port_env.clone(), payload.port.to_string()),
+        ("BIND".to_string(), "0.0.0.0".to_string()),
+    ];
+    env.extend(payload.env.iter().cloned());
+    let env_lines: String = env
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "Environment={}\n",
+                sq(&format!("{k}={v}")).replace('\'', "\"")
+            )
+        })
+        .collect();
+    let (identity, hardening) = match image {
+        Image::AmazonLinux2023 => (
+            "DynamicUser=yes\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n".to_string(),
+            "NoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n\
+             PrivateDevices=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\n\
+             ProtectControlGroups=yes\nRestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX\n\
+             RestrictNamespaces=yes\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\n\
+             SystemCallArchitectures=native\n",
+        ),
+        Image::AmazonLinux2 => {
+            b.text(&format!(
+                "id -u {bin} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin {bin}\n\
+                 setcap cap_net_bind_service=+ep {dir}/{bin}\n"
+            ));
+            (
+                format!("User={bin}\nGroup={bin}\n"),
+                "ProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\n",
+            )
+        }
+    };
+    b.text(&format!(
+        "cat > /etc/systemd/system/{svc} <<'UNIT'\n\
+         [Unit]\n\
+         Description=infra payload {name} ({bin})\n\
+         Wants=network-online.target\n\
+         After=network-online.target\n\
+         \n\
+         [Service]\n\
+         ExecStart={dir}/{bin}\n\
+         {env_lines}\
+         {identity}\
+         CapabilityBoundingSet=CAP_NET_BIND_SERVICE\n\
+         {hardening}\
+         Restart=always\n\
+         RestartSec=2\n\
+         KillSignal=SIGTERM\n\
+         TimeoutStopSec=25\n\
+         \n\
+         [Install]\n\
+         WantedBy=multi-user.target\n\
+         UNIT\n\
+         systemctl daemon-reload\n\
+         systemctl enable --now {svc}\n",
+        name = payload.name,
+    ));
+    UserData { parts: b.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Payload {
+        Payload::new("site", "webapp", 80, "/health", &["/", "/health"])
+    }
+
+    #[test]
+    fn escapes_shell_and_keeps_interpolations() {
+        let ud = render(&site(), Image::AmazonLinux2023);
+        let t = ud.to_template();
+        assert!(t.contains("BUCKET=${aws_s3_object.site.bucket}\n"));
+        assert!(t.contains("REGION=${data.aws_region.current.name}\n"));
+        assert_eq!(unescaped_interpolation(&t), None);
+        assert!(t.contains("DynamicUser=yes"));
+        assert!(t.contains("Environment=\"PORT=80\""));
+    }
+
+    #[test]
+    fn escaper_and_detector_agree() {
+        assert_eq!(escape("echo ${HOME} %{x}"), "echo $${HOME} %%{x}");
+        assert_eq!(unescaped_interpolation("echo $${HOME}"), None);
+        assert_eq!(unescaped_interpolation("echo ${HOME}"), Some(5));
+        assert_eq!(unescaped_interpolation("a %{ if x }"), Some(2));
+        assert_eq!(unescaped_interpolation("${aws_lb.x.arn}"), None);
+    }
+
+    #[test]
+    fn amazon_linux_2_gets_a_static_user_and_setcap() {
+        let t = render(&site(), Image::AmazonLinux2).to_template();
+        assert!(t.contains("useradd --system"));
+        assert!(t.contains("setcap cap_net_bind_service=+ep /opt/webapp/webapp"));
+        assert!(!t.contains("DynamicUser"));
+        assert!(
+            !t.contains("NoNewPrivileges"),
+            "would block file capabilities"
+        );
+    }
+
+    #[test]
+    fn worst_case_length_counts_interpolations_at_their_maximum() {
+        let ud = render(&site(), Image::AmazonLinux2023);
+        let sample = ud.render_with(|_| "x".into());
+        assert!(ud.worst_case_len() > sample.len());
+        assert!(ud.worst_case_len() < MAX_BYTES);
+    }
+}
