@@ -753,3 +753,52 @@ impl Output {
         }
     }
 }
+
+// Attribute accessors on the resources themselves, so that a typed stack reads
+// `stack.front.dns_name()`.
+impl Alb {
+    pub fn dns_name(&self) -> Attr<Str> {
+        self.to_ref().dns_name()
+    }
+    pub fn url(&self) -> Attr<Str> {
+        self.to_ref().url()
+    }
+    pub fn arn(&self) -> Attr<Arn> {
+        self.to_ref().arn()
+    }
+}
+impl Vpc {
+    pub fn id(&self) -> Attr<Id> {
+        self.to_ref().id()
+    }
+}
+impl SecurityGroup {
+    pub fn id(&self) -> Attr<Id> {
+        self.to_ref().id()
+    }
+}
+impl TargetGroup {
+    pub fn arn(&self) -> Attr<Arn> {
+        self.to_ref().arn()
+    }
+}
+impl InstanceRole {
+    pub fn arn(&self) -> Attr<Arn> {
+        self.to_ref().arn()
+    }
+}
+impl LaunchTemplate {
+    pub fn id(&self) -> Attr<Id> {
+        self.to_ref().id()
+    }
+}
+impl AutoScalingGroup {
+    pub fn group_name(&self) -> Attr<Str> {
+        self.to_ref().name_attr()
+    }
+}
+impl Payload {
+    pub fn bucket(&self) -> Attr<Str> {
+        self.to_ref().bucket()
+    }
+}
