@@ -1,0 +1,31 @@
+//! The lab stack built with infra-core's plain API, emitted, and validated by the real
+//! `terraform` offline against hashicorp/aws 5.100.0 from the provider mirror.
+
+use infra_core::lab::{lab_stack, PayloadSpec};
+use infra_tests::{scratch_dir, Terraform};
+
+fn validate(name: &str, stack: &infra_core::Stack) {
+    let dir = scratch_dir(name);
+    let json = infra_core::to_json_string(stack).unwrap_or_else(|v| panic!("{v}"));
+    std::fs::write(dir.join("main.tf.json"), json).unwrap();
+    let Some(tf) = Terraform::new(&dir) else { return };
+    tf.ok(&["init", "-backend=false", "-no-color"]);
+    let out = tf.ok(&["validate", "-json", "-no-color"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("validate -json");
+    assert_eq!(v["valid"], true, "{out}");
+    assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lab_stack_validates_offline() {
+    validate("plain-lab", &lab_stack(PayloadSpec::default(), 80));
+}
+
+#[test]
+fn default_vpc_and_amazon_linux_2_variant_validates_offline() {
+    let mut s = lab_stack(PayloadSpec::default(), 80);
+    s.vpcs[0] = infra_core::Vpc::default_vpc("main");
+    s.launch_templates[0].image = infra_core::Image::AmazonLinux2;
+    validate("plain-lab-default-vpc", &s);
+}
