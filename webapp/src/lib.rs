@@ -5,8 +5,10 @@
 //! * [`imds`] learns the instance id once at start (IMDSv2, then `INSTANCE_ID`, then the
 //!   hostname), with bounded timeouts so start-up never hangs.
 //! * [`config`] reads `PORT`, `BIND`, `WORKERS` and the matching flags.
-//! * [`logging`] is a tiny buffered stdout logger for one-line access logs.
+//! * [`access_log`] writes one `key=value` line per request; [`logging`] is the buffered
+//!   stdout sink behind it and behind the `log` records.
 
+pub mod access_log;
 pub mod config;
 pub mod http1;
 pub mod imds;
@@ -70,7 +72,7 @@ pub fn server(
             .app_data(state.clone())
             .wrap(middleware::Condition::new(
                 access_log,
-                middleware::Logger::new(ACCESS_LOG_FORMAT),
+                middleware::from_fn(access_log::access_log),
             ))
             .configure(config_app)
     })

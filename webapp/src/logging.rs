@@ -1,4 +1,4 @@
-//! A tiny `log` backend: one line per record on stdout, written through a 64 KiB buffer that
+//! A tiny `log` backend (and the access log's sink): one line per record on stdout, written through a 64 KiB buffer that
 //! a background thread flushes every [`FLUSH_EVERY`] (and on [`flush`], and when full).
 //!
 //! Why not a line-buffered stdout: at tens of thousands of requests per second one `write(2)`
@@ -37,18 +37,13 @@ impl Log for StdoutLogger {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        // Access lines are already `access key=value ...`; other records get level and target.
-        let res = if record.target() == "actix_web::middleware::logger" {
-            writeln!(out, "{}", record.args())
-        } else {
-            writeln!(
-                out,
-                "level={} target={} {}",
-                record.level(),
-                record.target(),
-                record.args()
-            )
-        };
+        let res = writeln!(
+            out,
+            "level={} target={} {}",
+            record.level(),
+            record.target(),
+            record.args()
+        );
         if res.is_ok() && self.line_flush {
             let _ = out.flush();
         }
@@ -83,6 +78,29 @@ pub fn init() {
             std::thread::sleep(FLUSH_EVERY);
             logger.flush();
         });
+}
+
+/// Writes one pre-formatted line (without its `\n`) through the same buffer; used by the
+/// access log. Before [`init`] (in-process tests) it goes straight to stdout.
+pub fn write_line(line: &[u8]) {
+    match LOGGER.get() {
+        Some(l) => {
+            let mut out = match l.out.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let _ = out.write_all(line);
+            let _ = out.write_all(b"\n");
+            if l.line_flush {
+                let _ = out.flush();
+            }
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            let _ = out.write_all(line);
+            let _ = out.write_all(b"\n");
+        }
+    }
 }
 
 /// Flushes buffered lines now.

@@ -103,7 +103,7 @@ async fn binary_uses_env_fake_imds_logs_and_drains_on_sigterm() {
     assert!(
         access
             .iter()
-            .all(|l| l.contains(" ts=") && l.contains(" ms=")),
+            .all(|l| l.contains(" ts=") && l.contains(" us=")),
         "{out}"
     );
 }
