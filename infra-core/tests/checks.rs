@@ -1,0 +1,711 @@
+//! Every rule of the check engine, fired by one misconfiguration of the good lab stack.
+//!
+//! Each `cases!` entry starts from `lab_stack(PayloadSpec::default(), 80)` (zero violations),
+//! introduces exactly one mistake, and asserts: the rule fires at the expected location
+//! (resource + field path), its message names both sides of the conflict, and the set of
+//! rules that fire is exactly the expected one (the rule itself plus any documented
+//! cascade). `every_rule_has_a_case` fails when a rule is added to `RULES` without a case.
+
+use infra_core::lab::{lab_stack, PayloadSpec};
+use infra_core::*;
+
+fn lab() -> Stack {
+    lab_stack(PayloadSpec::default(), 80)
+}
+
+fn dump(vs: &[Violation]) -> String {
+    vs.iter().map(|v| format!("\n  {v}")).collect()
+}
+
+/// Assert that `rule` fires at `resource`.`field` with a message containing every one of
+/// `says`, and that the rules fired are exactly `rule` plus `also`. Returns the violation.
+fn expect(
+    s: &Stack,
+    rule: &str,
+    resource: &str,
+    field: &str,
+    says: &[&str],
+    also: &[&str],
+) -> Violation {
+    let vs = check(s);
+    let at = Location::new(resource, field);
+    let hit = vs
+        .iter()
+        .find(|v| v.rule == rule && v.at == at)
+        .unwrap_or_else(|| panic!("no `{rule}` at `{at}`; got:{}", dump(&vs)));
+    for needle in says {
+        assert!(
+            hit.message.contains(needle),
+            "`{rule}` message should contain {needle:?}: {}",
+            hit.message
+        );
+    }
+    let mut got: Vec<&str> = vs.iter().map(|v| v.rule).collect();
+    got.sort_unstable();
+    got.dedup();
+    let mut want: Vec<&str> = also.iter().copied().chain([rule]).collect();
+    want.sort_unstable();
+    want.dedup();
+    assert_eq!(got, want, "unexpected set of rules fired:{}", dump(&vs));
+    hit.clone()
+}
+
+fn waiver(rule: &str, reason: &str) -> Waiver {
+    Waiver {
+        rule: rule.into(),
+        reason: reason.into(),
+    }
+}
+
+fn sg<'a>(s: &'a mut Stack, name: &str) -> &'a mut SecurityGroup {
+    s.security_groups
+        .iter_mut()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no security group {name}"))
+}
+
+/// One `#[test]` per case, and `CASE_RULES`: the rule of every case, in order.
+macro_rules! cases {
+    ($(
+        $name:ident: $rule:literal at ($res:literal, $field:literal)
+            says [$($says:literal),* $(,)?]
+            also [$($also:literal),* $(,)?]
+            => |$s:ident| $body:block
+    )*) => {
+        $(
+            #[test]
+            fn $name() {
+                #[allow(unused_mut)]
+                let mut $s = lab();
+                $body
+                expect(&$s, $rule, $res, $field, &[$($says),*], &[$($also),*]);
+            }
+        )*
+        const CASE_RULES: &[&str] = &[$($rule),*];
+    };
+}
+
+cases! {
+    // ---- graph ---------------------------------------------------------------------
+    duplicate_name_across_kinds: "duplicate-name" at ("web_sg", "")
+        says ["`web_sg` is declared twice", "security group", "target group"]
+        also []
+        => |s| {
+            let vpc = s.vpcs[0].to_ref();
+            s.target_groups.push(TargetGroup::new("web_sg", vpc, 80, "/health"));
+        }
+    duplicate_output_name: "duplicate-name" at ("alb_dns", "")
+        says ["output `alb_dns` is declared twice"]
+        also []
+        => |s| {
+            let o = s.outputs[0].clone();
+            s.outputs.push(o);
+        }
+    unknown_reference_typo: "unknown-reference" at ("web", "security_groups[0]")
+        says ["no security group named `web_gs`"]
+        // Cascade: the instances then have no security group at all, so nothing admits
+        // the ALB and the ALB has no egress to "them".
+        also ["targets-unreachable", "alb-egress-missing"]
+        => |s| { s.launch_templates[0].security_groups[0] = Ref::new("web_gs"); }
+    unknown_reference_variable: "unknown-reference" at ("web_sg", "ingress[1].peer")
+        says ["no variable named `admin_cdir`"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress[1].peer = Peer::Variable("admin_cdir".into()); }
+    wrong_kind_reference_listener: "wrong-kind-reference" at ("front", "listeners[0].forward")
+        says ["`web_asg` is a auto scaling group", "a target group is expected"]
+        also []
+        => |s| { s.albs[0].listeners[0].forward = Ref::new("web_asg"); }
+    wrong_kind_reference_sg_is_vpc: "wrong-kind-reference" at ("web", "security_groups[0]")
+        says ["`main` is a VPC", "a security group is expected"]
+        also ["targets-unreachable", "alb-egress-missing"]
+        => |s| { s.launch_templates[0].security_groups[0] = Ref::new("main"); }
+    wrong_kind_reference_variable_type: "wrong-kind-reference" at ("web_sg", "ingress[1].peer")
+        says ["variable `ssh_public_key`", "PublicKey", "Cidr"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress[1].peer = Peer::Variable("ssh_public_key".into()); }
+    unknown_attribute_on_output: "unknown-attribute" at ("alb_dns", "value")
+        says ["load balancer", "no attribute `dns`"]
+        also []
+        => |s| { s.outputs[0].value.attribute = "dns".into(); }
+
+    // ---- values --------------------------------------------------------------------
+    invalid_cidr_vpc: "invalid-cidr" at ("main", "cidr")
+        says ["`10.0.0.0/33`", "not an IPv4 CIDR block"]
+        also []
+        => |s| {
+            if let Network::Managed { cidr, .. } = &mut s.vpcs[0].network { *cidr = "10.0.0.0/33".into(); }
+        }
+    invalid_cidr_rule_host_bits: "invalid-cidr" at ("web_sg", "ingress[2].peer")
+        says ["`203.0.113.7/24`", "host bits"]
+        also []
+        => |s| {
+            let mut r = Rule::tcp(22, Peer::Cidr("203.0.113.7/24".into()));
+            r.description = Some("ssh from the office".into());
+            sg(&mut s, "web_sg").ingress.push(r);
+        }
+    cidr_prefix_vpc_too_big: "cidr-prefix" at ("main", "cidr")
+        says ["VPC block 10.0.0.0/8", "/8", "/16 to /28"]
+        also []
+        => |s| {
+            if let Network::Managed { cidr, .. } = &mut s.vpcs[0].network { *cidr = "10.0.0.0/8".into(); }
+        }
+    subnet_outside_vpc: "subnet-outside-vpc" at ("main", "public_subnets[1]")
+        says ["subnet 10.1.2.0/24", "`main`", "10.0.0.0/16"]
+        also []
+        => |s| {
+            if let Network::Managed { public_subnets, .. } = &mut s.vpcs[0].network {
+                public_subnets[1] = "10.1.2.0/24".into();
+            }
+        }
+    subnet_overlap: "subnet-overlap" at ("main", "public_subnets[1]")
+        says ["subnet 10.0.1.0/25", "overlaps subnet 10.0.1.0/24"]
+        also []
+        => |s| {
+            if let Network::Managed { public_subnets, .. } = &mut s.vpcs[0].network {
+                public_subnets[1] = "10.0.1.0/25".into();
+            }
+        }
+    port_range_rule: "port-range" at ("alb_sg", "ingress[1].port")
+        says ["port 70000", "1-65535", "ingress"]
+        also []
+        => |s| {
+            let mut r = Rule::tcp(443, Peer::Cidr("10.0.0.0/16".into()));
+            r.to_port = 70000;
+            sg(&mut s, "alb_sg").ingress.push(r);
+        }
+    port_range_backwards: "port-range" at ("alb_sg", "ingress[1].port")
+        says ["9000-8000", "backwards"]
+        also []
+        => |s| {
+            let mut r = Rule::tcp(9000, Peer::Cidr("10.0.0.0/16".into()));
+            r.to_port = 8000;
+            sg(&mut s, "alb_sg").ingress.push(r);
+        }
+    aws_name_internal_prefix: "aws-name" at ("front", "aws_name")
+        says ["load balancer name `internal-front`", "`internal-`"]
+        also []
+        => |s| { s.albs[0].aws_name = Some("internal-front".into()); }
+    aws_name_derived_too_long: "aws-name" at ("app", "")
+        says ["target group name `the-very-long-lab-stack-for-the-exercise-app`", "derived from stack `TheVeryLongLabStackForTheExercise`", "1 to 32"]
+        also []
+        => |s| { s.name = "TheVeryLongLabStackForTheExercise".into(); }
+    description_charset_sg: "description-charset" at ("web_sg", "description")
+        says ["'—'", "security group descriptions"]
+        also []
+        => |s| { sg(&mut s, "web_sg").description = Some("Instances — app port".into()); }
+    description_charset_rule: "description-charset" at ("alb_sg", "ingress[0].description")
+        says ["'<'"]
+        also []
+        => |s| { sg(&mut s, "alb_sg").ingress[0].description = Some("HTTP <public>".into()); }
+    health_check_timing: "health-check-timing" at ("app", "health.timeout")
+        says ["timeout 20 s", "interval 15 s"]
+        also []
+        => |s| { s.target_groups[0].health.timeout_secs = 20; }
+    health_check_threshold: "health-check-threshold" at ("app", "health.healthy_threshold")
+        says ["healthy threshold is 1", "2 to 10"]
+        also []
+        => |s| { s.target_groups[0].health.healthy_threshold = 1; }
+    asg_size_min_over_desired: "asg-size" at ("web_asg", "min")
+        says ["min size 3", "desired capacity 2"]
+        also []
+        => |s| { s.autoscaling_groups[0].min = 3; }
+    asg_size_desired_over_max: "asg-size" at ("web_asg", "desired")
+        says ["desired capacity 5", "max size 4"]
+        also []
+        => |s| { s.autoscaling_groups[0].desired = 5; }
+    cpu_target: "cpu-target" at ("web_asg", "scale")
+        says ["150", "(0, 100]"]
+        also []
+        => |s| { s.autoscaling_groups[0].scale = Some(Scaling::CpuAverage(150.0)); }
+    variable_default_world: "variable-default" at ("admin_cidr", "default")
+        says ["`admin_cidr`", "whole internet"]
+        also []
+        => |s| { s.variables[0].default = Some("0.0.0.0/0".into()); }
+
+    // ---- topology ------------------------------------------------------------------
+    duplicate_rule: "duplicate-rule" at ("web_sg", "ingress[2]")
+        says ["tcp 80 from security group `alb_sg`", "repeats an earlier rule of `web_sg`"]
+        also []
+        => |s| {
+            let r = sg(&mut s, "web_sg").ingress[0].clone();
+            sg(&mut s, "web_sg").ingress.push(r);
+        }
+    duplicate_listener: "duplicate-listener" at ("front", "listeners[1].port")
+        says ["`front`", "two listeners on port 80"]
+        also []
+        => |s| {
+            let l = s.albs[0].listeners[0].clone();
+            s.albs[0].listeners.push(l);
+        }
+    target_port_mismatch_sheet_ports: "target-port-mismatch" at ("app", "port")
+        // The lab sheet: target group (and SGs) on 80, the app started on 8000.
+        says ["target group `app`", "port 80", "payload `site` listens on port 8000"]
+        also []
+        => |s| { s.payloads[0].port = 8000; }
+    targets_unreachable: "targets-unreachable" at ("web_sg", "")
+        says ["`web_sg`", "tcp 80", "load balancer `front`"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress.remove(0); }
+    app_port_from_internet: "app-port-bypasses-alb" at ("web_sg", "ingress[2].peer")
+        says ["instance security group `web_sg`", "app port 80", "0.0.0.0/0", "load balancer `front`"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress.push(Rule::tcp(80, Peer::Internet)); }
+    app_port_from_other_sg: "app-port-bypasses-alb" at ("web_sg", "ingress[2].peer")
+        says ["`web_sg`", "app port 80", "security group `bastion_sg`", "load balancer `front`"]
+        also []
+        => |s| {
+            let vpc = s.vpcs[0].to_ref();
+            s.security_groups.push(SecurityGroup::new("bastion_sg", vpc));
+            sg(&mut s, "web_sg").ingress.push(Rule::tcp(80, Peer::SecurityGroup(Ref::new("bastion_sg"))));
+        }
+    listener_port_closed: "listener-port-closed" at ("front", "security_groups")
+        says ["`front` listens on port 80", "tcp 80 from the internet"]
+        also []
+        => |s| { sg(&mut s, "alb_sg").ingress.clear(); }
+    alb_single_az: "alb-single-az" at ("front", "subnets")
+        says ["`front`", "2 Availability Zones", "VPC `main` has 1"]
+        also []
+        => |s| {
+            if let Network::Managed { public_subnets, .. } = &mut s.vpcs[0].network { public_subnets.truncate(1); }
+        }
+    listener_without_targets: "listener-without-targets" at ("front", "listeners[0].forward")
+        says ["listener 80 of `front`", "target group `app`", "no auto scaling group"]
+        also []
+        => |s| { s.autoscaling_groups[0].target_groups.clear(); }
+    vpc_mismatch_target_group: "vpc-mismatch" at ("app", "vpc")
+        says ["target group `app` is in VPC `other`", "load balancer `front` is in VPC `main`"]
+        also []
+        => |s| {
+            s.vpcs.push(Vpc::managed("other", "10.1.0.0/16", &["10.1.1.0/24", "10.1.2.0/24"]));
+            s.target_groups[0].vpc = Ref::new("other");
+        }
+    health_path_unserved: "health-path-unserved" at ("app", "health.path")
+        says ["`/healthz`", "payload `site`", "/health"]
+        also []
+        => |s| { s.target_groups[0].health.path = "/healthz".into(); }
+    health_port_mismatch: "health-port-mismatch" at ("app", "health.port")
+        says ["`app`", "probe port 8080", "traffic goes to port 80"]
+        also []
+        => |s| { s.target_groups[0].health.port = HealthPort::Port(8080); }
+    alb_egress_missing: "alb-egress-missing" at ("alb_sg", "")
+        says ["`alb_sg`", "`web_sg`", "tcp 80"]
+        also []
+        => |s| { sg(&mut s, "alb_sg").egress.clear(); }
+    instance_egress_missing: "instance-egress-missing" at ("web_sg", "")
+        says ["`web_sg`", "tcp 443", "`web`"]
+        also []
+        => |s| { sg(&mut s, "web_sg").egress.clear(); }
+    payload_unreadable: "payload-unreadable" at ("web", "role")
+        says ["launch template `web`", "payload `site`"]
+        also []
+        => |s| { s.roles[0].reads.clear(); }
+    no_payload: "no-payload" at ("web", "run")
+        says ["`web` runs no payload", "target group `app`", "port 80"]
+        also []
+        => |s| { s.launch_templates[0].run = None; }
+    user_data_too_large: "user-data-too-large" at ("web", "run")
+        says ["user data of `web`", "16384"]
+        also []
+        => |s| { s.payloads[0].env.push(("BLOB".into(), "x".repeat(17_000))); }
+    user_data_unescaped: "user-data-unescaped" at ("web", "run")
+        // Literal text is always escaped, so only an interpolated name can smuggle a
+        // `${` in: a payload name that is not an identifier (the API does not refuse it).
+        says ["user data of `web`", "unescaped `${`"]
+        also []
+        => |s| {
+            let odd = "site}${HOME";
+            s.payloads[0].name = odd.into();
+            s.roles[0].reads[0] = Ref::new(odd);
+            s.launch_templates[0].run = Some(Ref::new(odd));
+        }
+
+    // ---- security defaults ---------------------------------------------------------
+    ssh_open_to_world_v4: "ssh-open-to-world" at ("web_sg", "ingress[2].peer")
+        says ["`web_sg`", "SSH (tcp 22)", "0.0.0.0/0"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress.push(Rule::tcp(22, Peer::Internet)); }
+    ssh_open_to_world_v4_cidr: "ssh-open-to-world" at ("web_sg", "ingress[2].peer")
+        says ["`web_sg`", "SSH (tcp 22)", "0.0.0.0/0"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress.push(Rule::tcp(22, Peer::Cidr("0.0.0.0/0".into()))); }
+    ssh_open_to_world_v6: "ssh-open-to-world" at ("web_sg", "ingress[2].peer")
+        says ["`web_sg`", "SSH (tcp 22)", "::/0"]
+        also []
+        => |s| { sg(&mut s, "web_sg").ingress.push(Rule::tcp(22, Peer::Cidr("::/0".into()))); }
+    ssh_open_to_world_port_range: "ssh-open-to-world" at ("web_sg", "ingress[2].peer")
+        says ["`web_sg`", "SSH (tcp 22)"]
+        also []
+        => |s| {
+            let mut r = Rule::tcp(20, Peer::Internet);
+            r.to_port = 23;
+            sg(&mut s, "web_sg").ingress.push(r);
+        }
+    imdsv1_allowed: "imdsv1-allowed" at ("web", "imdsv2_required")
+        says ["launch template `web`", "IMDSv1"]
+        also []
+        => |s| { s.launch_templates[0].imdsv2_required = false; }
+    root_volume_unencrypted: "root-volume-unencrypted" at ("web", "root_volume.encrypted")
+        says ["launch template `web`", "unencrypted root volume"]
+        also []
+        => |s| { s.launch_templates[0].root_volume.encrypted = false; }
+    role_too_broad: "role-too-broad" at ("web_role", "managed_policies[0]")
+        says ["instance role `web_role`", "AdministratorAccess"]
+        also []
+        => |s| { s.roles[0].managed_policies.push("arn:aws:iam::aws:policy/AdministratorAccess".into()); }
+
+    // ---- waivers -------------------------------------------------------------------
+    unused_waiver_silences_nothing: "unused-waiver" at ("web", "waivers")
+        says ["waiver `imdsv1-allowed`", "`web`", "silences nothing"]
+        also []
+        => |s| { s.launch_templates[0].waivers.push(waiver("imdsv1-allowed", "legacy agent")); }
+    unused_waiver_not_waivable: "unused-waiver" at ("alb_sg", "ingress[0].waivers")
+        says ["waiver `listener-port-closed`", "`alb_sg`", "not a rule that can be waived"]
+        also []
+        => |s| { sg(&mut s, "alb_sg").ingress[0].waivers.push(waiver("listener-port-closed", "why not")); }
+    unused_waiver_no_such_rule: "unused-waiver" at ("web_role", "waivers")
+        says ["waiver `role-too-wide`", "`web_role`", "no rule named `role-too-wide`"]
+        also []
+        => |s| { s.roles[0].waivers.push(waiver("role-too-wide", "typo")); }
+}
+
+// ---------------------------------------------------------------------------------------
+// Cases that need more than one assertion.
+
+#[test]
+fn the_lab_is_clean() {
+    let r = report(&lab());
+    assert!(r.violations.is_empty(), "{}", dump(&r.violations));
+    assert!(r.waived.is_empty());
+}
+
+#[test]
+fn an_empty_stack_is_clean() {
+    assert!(check(&Stack::new("Empty")).is_empty());
+}
+
+#[test]
+fn the_sheet_ports_are_refused_at_any_port_pair() {
+    // Built the other way round: everything on the app's 8000 but the target group on 80.
+    let mut s = lab_stack(PayloadSpec::default(), 8000);
+    s.target_groups[0].port = 80;
+    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule).collect();
+    assert!(rules.contains(&"target-port-mismatch"), "{rules:?}");
+    let v = check(&s)
+        .into_iter()
+        .find(|v| v.rule == "target-port-mismatch")
+        .unwrap();
+    assert!(v.message.contains("port 80") && v.message.contains("port 8000"));
+    assert_eq!(v.at, Location::new("app", "port"));
+    // The related notes point at the payload's port and at the launch template running it.
+    let rel: Vec<String> = v.related.iter().map(|r| r.at.to_string()).collect();
+    assert_eq!(rel, ["site.port", "web.run"]);
+    assert!(v.hint.contains("site.port"), "{}", v.hint);
+}
+
+#[test]
+fn unknown_reference_suggests_the_closest_name() {
+    let mut s = lab();
+    s.launch_templates[0].security_groups[0] = Ref::new("web_gs");
+    let v = check(&s)
+        .into_iter()
+        .find(|v| v.rule == "unknown-reference")
+        .unwrap();
+    assert_eq!(v.hint, "did you mean `web_sg`?");
+}
+
+#[test]
+fn unknown_reference_without_a_close_name_lists_the_declared_ones() {
+    let mut s = lab();
+    s.launch_templates[0].role = Some(Ref::new("zzzzzzzz"));
+    let v = check(&s)
+        .into_iter()
+        .find(|v| v.rule == "unknown-reference")
+        .unwrap();
+    assert_eq!(v.at, Location::new("web", "role"));
+    assert!(v.message.contains("no instance role named `zzzzzzzz`"));
+    assert!(!v.hint.contains("did you mean"), "{}", v.hint);
+    assert!(v.hint.contains("`web_role`"), "{}", v.hint);
+}
+
+#[test]
+fn wrong_kind_reference_points_at_the_declaration() {
+    let mut s = lab();
+    s.launch_templates[0].security_groups[0] = Ref::new("main");
+    let v = check(&s)
+        .into_iter()
+        .find(|v| v.rule == "wrong-kind-reference")
+        .unwrap();
+    assert_eq!(v.related.len(), 1);
+    assert_eq!(v.related[0].at, Location::new("main", ""));
+    assert!(v.hint.contains("`alb_sg`") && v.hint.contains("`web_sg`"));
+}
+
+#[test]
+fn a_waived_rule_moves_to_report_waived_with_its_reason() {
+    let mut s = lab();
+    let mut r = Rule::tcp(22, Peer::Internet);
+    r.waivers
+        .push(waiver("ssh-open-to-world", "short-lived classroom demo"));
+    sg(&mut s, "web_sg").ingress.push(r);
+    let rep = report(&s);
+    assert!(rep.violations.is_empty(), "{}", dump(&rep.violations));
+    assert_eq!(rep.waived.len(), 1);
+    let (v, reason) = &rep.waived[0];
+    assert_eq!(v.rule, "ssh-open-to-world");
+    assert_eq!(v.at, Location::new("web_sg", "ingress[2].peer"));
+    assert_eq!(reason, "short-lived classroom demo");
+    assert!(check(&s).is_empty());
+}
+
+#[test]
+fn every_waivable_rule_can_be_waived() {
+    // app-port-bypasses-alb on the rule, the launch template ones on the template, the
+    // role one on the role.
+    let mut s = lab();
+    let mut r = Rule::tcp(80, Peer::Cidr("10.0.0.0/16".into()));
+    r.waivers
+        .push(waiver("app-port-bypasses-alb", "in-VPC health probe"));
+    sg(&mut s, "web_sg").ingress.push(r);
+    let mut ssh = Rule::tcp(22, Peer::Cidr("::/0".into()));
+    ssh.waivers.push(waiver("ssh-open-to-world", "demo"));
+    sg(&mut s, "web_sg").ingress.push(ssh);
+    let lt = &mut s.launch_templates[0];
+    lt.imdsv2_required = false;
+    lt.root_volume.encrypted = false;
+    lt.waivers.push(waiver("imdsv1-allowed", "legacy agent"));
+    lt.waivers
+        .push(waiver("root-volume-unencrypted", "scratch"));
+    s.roles[0]
+        .managed_policies
+        .push("arn:aws:iam::aws:policy/AmazonS3FullAccess".into());
+    s.roles[0].waivers.push(waiver("role-too-broad", "lab"));
+    let rep = report(&s);
+    assert!(rep.violations.is_empty(), "{}", dump(&rep.violations));
+    let mut waived: Vec<&str> = rep.waived.iter().map(|(v, _)| v.rule).collect();
+    waived.sort_unstable();
+    let mut all = WAIVABLE.to_vec();
+    all.sort_unstable();
+    assert_eq!(waived, all);
+}
+
+#[test]
+fn a_waiver_on_a_non_waivable_rule_silences_nothing() {
+    // The violation sits on the launch template, the waiver too, but the rule is not
+    // waivable: the violation stays and the waiver is reported.
+    let mut s = lab();
+    s.roles[0].reads.clear();
+    s.launch_templates[0]
+        .waivers
+        .push(waiver("payload-unreadable", "we know"));
+    let rep = report(&s);
+    assert!(rep.waived.is_empty());
+    let rules: Vec<(&str, String)> = rep
+        .violations
+        .iter()
+        .map(|v| (v.rule, v.at.to_string()))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("payload-unreadable", "web.role".to_string()),
+            ("unused-waiver", "web.waivers".to_string())
+        ]
+    );
+    assert!(rep.violations[1]
+        .message
+        .contains("`payload-unreadable` is not a rule that can be waived"));
+    assert!(rep.violations[1].hint.contains("ssh-open-to-world"));
+}
+
+#[test]
+fn a_waiver_on_another_rule_does_not_cover_this_one() {
+    // Scope: a waiver on web_sg.ingress[1] does not silence SSH opened by ingress[2].
+    let mut s = lab();
+    sg(&mut s, "web_sg").ingress[1]
+        .waivers
+        .push(waiver("ssh-open-to-world", "wrong rule"));
+    sg(&mut s, "web_sg")
+        .ingress
+        .push(Rule::tcp(22, Peer::Internet));
+    let got: Vec<String> = check(&s)
+        .iter()
+        .map(|v| format!("{} {}", v.rule, v.at))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "ssh-open-to-world web_sg.ingress[2].peer",
+            "unused-waiver web_sg.ingress[1].waivers"
+        ]
+    );
+}
+
+#[test]
+fn all_violations_are_reported_together() {
+    let mut s = lab();
+    s.payloads[0].port = 8000; // 1. the sheet's port mismatch
+    sg(&mut s, "web_sg")
+        .ingress
+        .push(Rule::tcp(22, Peer::Internet)); // 2. SSH from anywhere
+    s.launch_templates[0].root_volume.encrypted = false; // 3. plain-text disk
+    let got: Vec<(&str, String)> = check(&s)
+        .iter()
+        .map(|v| (v.rule, v.at.to_string()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("target-port-mismatch", "app.port".to_string()),
+            ("ssh-open-to-world", "web_sg.ingress[2].peer".to_string()),
+            (
+                "root-volume-unencrypted",
+                "web.root_volume.encrypted".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn check_is_deterministic() {
+    let mut s = lab();
+    s.payloads[0].port = 8000;
+    s.albs[0].aws_name = Some("internal-x".into());
+    sg(&mut s, "alb_sg").egress.clear();
+    assert_eq!(check(&s), check(&s));
+}
+
+#[test]
+fn rules_are_unique_kebab_case_and_waivable_ones_exist() {
+    let mut names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
+    for n in &names {
+        assert!(
+            n.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()),
+            "{n}"
+        );
+    }
+    let len = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), len, "duplicate rule names in RULES");
+    for w in WAIVABLE {
+        assert!(names.contains(w), "WAIVABLE names unknown rule {w}");
+    }
+}
+
+#[test]
+fn every_violation_names_a_catalogued_rule() {
+    // Across all the cases above, no check emits a rule name missing from RULES.
+    for r in CASE_RULES {
+        assert!(RULES.iter().any(|(n, _)| n == r), "{r} is not in RULES");
+    }
+}
+
+/// A rule added to `RULES` without a case above fails here.
+#[test]
+fn every_rule_has_a_case() {
+    let missing: Vec<&str> = RULES
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !CASE_RULES.contains(n))
+        .collect();
+    assert!(missing.is_empty(), "rules without a test case: {missing:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Bugs found while writing these tests: each test states the intended behaviour and is
+// ignored until infra-core/src is fixed (see the report in the commit message).
+
+#[test]
+#[ignore = "bug: duplicate-rule compares peers textually; Internet and 0.0.0.0/0 are the same rule (AWS rejects it, the emitter silently drops one)"]
+fn duplicate_rule_sees_equivalent_peers() {
+    let mut s = lab();
+    sg(&mut s, "alb_sg")
+        .ingress
+        .push(Rule::tcp(80, Peer::Cidr("0.0.0.0/0".into())));
+    expect(
+        &s,
+        "duplicate-rule",
+        "alb_sg",
+        "ingress[1]",
+        &["repeats an earlier rule of `alb_sg`"],
+        &[],
+    );
+}
+
+#[test]
+#[ignore = "bug: instance_sg_admits_alb runs once per listener, so one bad rule is reported once per listener forwarding to the group"]
+fn app_port_bypass_is_reported_once_with_two_listeners() {
+    let mut s = lab();
+    s.albs[0].listeners.push(Listener {
+        port: 8080,
+        forward: Ref::new("app"),
+    });
+    sg(&mut s, "alb_sg")
+        .ingress
+        .push(Rule::tcp(8080, Peer::Internet));
+    sg(&mut s, "web_sg")
+        .ingress
+        .push(Rule::tcp(80, Peer::Cidr("10.0.0.0/16".into())));
+    let n = check(&s)
+        .iter()
+        .filter(|v| v.rule == "app-port-bypasses-alb")
+        .count();
+    assert_eq!(n, 1, "{}", dump(&check(&s)));
+}
+
+#[test]
+#[ignore = "bug: a single out-of-range port (from == to) is reported twice at the same location"]
+fn a_single_bad_port_is_reported_once() {
+    let mut s = lab();
+    sg(&mut s, "alb_sg")
+        .ingress
+        .push(Rule::tcp(0, Peer::Cidr("10.0.0.0/16".into())));
+    let vs: Vec<Violation> = check(&s)
+        .into_iter()
+        .filter(|v| v.rule == "port-range")
+        .collect();
+    assert_eq!(vs.len(), 1, "{}", dump(&vs));
+}
+
+#[test]
+#[ignore = "bug: a malformed health check path is reported under `health-check-timing`"]
+fn health_path_syntax_is_not_a_timing_violation() {
+    let mut s = lab();
+    s.target_groups[0].health.path = "health".into();
+    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule).collect();
+    assert!(!rules.contains(&"health-check-timing"), "{rules:?}");
+}
+
+#[test]
+#[ignore = "bug: a security group's doc comment becomes its AWS description unchecked"]
+fn sg_doc_used_as_description_is_checked() {
+    let mut s = lab();
+    // No explicit description: the emitter uses the doc as the AWS description, and AWS
+    // refuses the apostrophe and the em dash.
+    sg(&mut s, "alb_sg").doc = Some("Load balancer's group — HTTP".into());
+    let vs = check(&s);
+    assert!(
+        vs.iter()
+            .any(|v| v.rule == "description-charset" && v.at.resource == "alb_sg"),
+        "{}",
+        dump(&vs)
+    );
+}
+
+#[test]
+#[ignore = "bug: names are not checked to be Terraform identifiers; `web asg` emits a resource Terraform rejects"]
+fn a_name_that_is_not_an_identifier_is_refused() {
+    let mut s = lab();
+    s.autoscaling_groups[0].name = "web asg".into();
+    assert!(!check(&s).is_empty());
+}
+
+#[test]
+#[ignore = "bug: user names can collide with names the emitter generates (role `logs` overwrites the log bucket's policy document)"]
+fn a_name_colliding_with_generated_ones_is_refused() {
+    let mut s = lab();
+    s.roles[0].name = "logs".into();
+    s.launch_templates[0].role = Some(Ref::new("logs"));
+    assert!(!check(&s).is_empty());
+}
