@@ -379,7 +379,7 @@ impl Doc {
                     {
                         "sid": "FlowLogsWrite",
                         "actions": ["s3:PutObject"],
-                        "resources": ["${aws_s3_bucket.logs.arn}/flow/AWSLogs/${data.aws_caller_identity.current.account_id}/*"],
+                        "resources": ["${aws_s3_bucket.logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"],
                         "principals": [{ "type": "Service", "identifiers": ["delivery.logs.amazonaws.com"] }],
                         "condition": [{ "test": "StringEquals", "variable": "s3:x-amz-acl", "values": ["bucket-owner-full-control"] }],
                     },
@@ -554,7 +554,7 @@ impl Doc {
                     "vpc_id": vpc_id(stack, &vpc.to_ref()),
                     "traffic_type": "ALL",
                     "log_destination_type": "s3",
-                    "log_destination": "${aws_s3_bucket.logs.arn}/flow/",
+                    "log_destination": "${aws_s3_bucket.logs.arn}",
                     "tags": name_tag(stack, &format!("{n}_flow")),
                     "depends_on": ["aws_s3_bucket_policy.logs"],
                 }),
