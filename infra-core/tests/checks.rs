@@ -614,7 +614,7 @@ fn every_rule_has_a_case() {
 
 // ---------------------------------------------------------------------------------------
 // Bugs found while writing these tests: each test states the intended behaviour and is
-// ignored until infra-core/src is fixed (see the report in the commit message).
+// ignored until infra-core/src is fixed; each `ignore` reason names the bug.
 
 #[test]
 #[ignore = "bug: duplicate-rule compares peers textually; Internet and 0.0.0.0/0 are the same rule (AWS rejects it, the emitter silently drops one)"]
