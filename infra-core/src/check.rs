@@ -17,6 +17,10 @@ use crate::violation::{Location, Violation};
 pub const RULES: &[(&str, &str)] = &[
     ("duplicate-name", "two resources share a name"),
     (
+        "invalid-name",
+        "a name Terraform rejects, or one the stack reserves",
+    ),
+    (
         "unknown-reference",
         "a reference names nothing in the stack",
     ),
@@ -311,17 +315,29 @@ fn cidr_value(
 
 fn rule_values(cx: &mut Cx) {
     for sg in &cx.stack.security_groups {
-        if let Some(d) = &sg.description {
-            description(cx, &sg.name, "description", d);
-        }
+        // What AWS receives: the explicit description, else the doc comment.
+        let field = if sg.description.is_some() {
+            "description"
+        } else {
+            ""
+        };
+        description(cx, &sg.name, field, &sg.aws_description(cx.stack));
         for (dir, rules) in [("ingress", &sg.ingress), ("egress", &sg.egress)] {
             for (i, r) in rules.iter().enumerate() {
-                for (port, name) in [(r.from_port, "from"), (r.to_port, "to")] {
+                let ports = if r.from_port == r.to_port {
+                    vec![r.from_port]
+                } else {
+                    vec![r.from_port, r.to_port]
+                };
+                for port in ports {
                     if !(1..=65535).contains(&port) {
                         cx.push(Violation::new(
                             "port-range",
                             at(&sg.name, format!("{dir}[{i}].port")),
-                            format!("port {port} is outside 1-65535 ({name} port of a {dir} rule)"),
+                            format!(
+                                "port {port} of an {dir} rule of `{}` is outside 1-65535",
+                                sg.name
+                            ),
                             "use a TCP/UDP port between 1 and 65535",
                         ));
                     }
@@ -542,7 +558,7 @@ fn health_checks(cx: &mut Cx) {
         }
         if !h.path.starts_with('/') || h.path.len() > 1024 {
             cx.push(Violation::new(
-                "health-check-timing",
+                "health-check-path",
                 at(&tg.name, "health.path"),
                 format!(
                     "health check path `{}` must start with `/` and be at most 1024 characters",
@@ -675,7 +691,45 @@ pub fn is_public_key(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------
 // Graph
 
+/// Names the emitter gives its own resources and variables: a user name equal to one would
+/// overwrite it in the output.
+pub fn reserved(name: &str, kind: Kind) -> bool {
+    name == "logs"
+        || name == "current"
+        || name == "available"
+        || (kind == Kind::Variable && (name == "aws_region" || name.ends_with("_artifact")))
+}
+
 fn duplicate_names(cx: &mut Cx) {
+    for (name, kind) in cx.stack.names() {
+        let ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ident {
+            cx.push(Violation::new(
+                "invalid-name",
+                at(name, ""),
+                format!("{kind} name `{name}` is not an identifier; Terraform names resources with letters, digits and underscores"),
+                "rename it, e.g. `web_asg`",
+            ));
+        } else if reserved(name, kind) {
+            cx.push(Violation::new(
+                "invalid-name",
+                at(name, ""),
+                format!(
+                    "{kind} name `{name}` is reserved: the stack's own {} uses it",
+                    if kind == Kind::Variable {
+                        "variables"
+                    } else {
+                        "log bucket and data sources"
+                    }
+                ),
+                "rename it",
+            ));
+        }
+    }
     let mut seen: BTreeMap<&str, Kind> = BTreeMap::new();
     for (name, kind) in cx.stack.names() {
         if let Some(first) = seen.get(name) {
@@ -843,8 +897,9 @@ fn variable_of(cx: &mut Cx, loc: Location, name: &str, ty: VarType) {
                     "wrong-kind-reference",
                     loc,
                     format!(
-                        "variable `{name}` is of type {:?}, but a {ty:?} is expected here",
-                        v.ty
+                        "variable `{name}` is of type {}, but a {} is expected here",
+                        var_type_keyword(v.ty),
+                        var_type_keyword(ty)
                     ),
                     format!("declare `{name}` with type {}", var_type_keyword(ty)),
                 )
@@ -878,8 +933,8 @@ fn output_attributes(cx: &mut Cx) {
                 "unknown-attribute",
                 at(&o.name, "value"),
                 format!(
-                    "a {} has no attribute `{}`",
-                    o.value.kind, o.value.attribute
+                    "{} `{}` has no attribute `{}`",
+                    o.value.kind, o.value.resource, o.value.attribute
                 ),
                 format!("use one of: {}", known.join(", ")),
             ));
@@ -898,7 +953,7 @@ fn duplicate_rules(cx: &mut Cx) {
                     o.protocol == r.protocol
                         && o.from_port == r.from_port
                         && o.to_port == r.to_port
-                        && o.peer == r.peer
+                        && o.peer.normalized() == r.peer.normalized()
                 }) {
                     cx.push(
                         Violation::new(
@@ -966,16 +1021,16 @@ fn backends<'a>(s: &'a Stack, tg: &str) -> Vec<Backend<'a>> {
         .collect()
 }
 
-/// The load balancers forwarding to a target group, with the listener index.
+/// The load balancers forwarding to a target group, each once, with the index of its
+/// first listener that does.
 fn frontends<'a>(s: &'a Stack, tg: &str) -> Vec<(&'a Alb, usize)> {
     s.albs
         .iter()
-        .flat_map(|alb| {
+        .filter_map(|alb| {
             alb.listeners
                 .iter()
-                .enumerate()
-                .filter(move |(_, l)| l.forward.name() == tg)
-                .map(move |(i, _)| (alb, i))
+                .position(|l| l.forward.name() == tg)
+                .map(|i| (alb, i))
         })
         .collect()
 }

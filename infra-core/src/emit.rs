@@ -272,7 +272,7 @@ impl Doc {
             .insert("required_version".into(), json!(TERRAFORM_VERSION));
         let mut tags = Map::new();
         for (k, v) in &stack.tags {
-            tags.insert(k.clone(), lit(v));
+            tags.insert(escape(k), lit(v));
         }
         tags.insert("infra:stack".into(), json!(stack.kebab_name()));
         tags.insert("ManagedBy".into(), json!("infra"));
@@ -301,7 +301,7 @@ impl Doc {
                 "string",
                 Some(json!([{
                     "condition": format!(
-                        "${{var.{n} == null ? true : (can(cidrhost(var.{n}, 0)) && !startswith(var.{n}, \"0.0.0.0/\"))}}",
+                        "${{var.{n} == null ? true : (can(cidrnetmask(var.{n})) && try(cidrnetmask(var.{n}) != \"0.0.0.0\", false))}}",
                         n = v.name
                     ),
                     "error_message": format!("{} must be an IPv4 CIDR block such as 203.0.113.7/32, and not the whole internet.", v.name),
@@ -564,11 +564,7 @@ impl Doc {
 
     fn security_group(&mut self, stack: &Stack, sg: &SecurityGroup) {
         let n = &sg.name;
-        let description = sg
-            .description
-            .clone()
-            .or_else(|| sg.doc.clone())
-            .unwrap_or_else(|| format!("{} security group {}", stack.kebab_name(), kebab(n)));
+        let description = sg.aws_description(stack);
         self.res(
             "aws_security_group",
             n,
@@ -955,9 +951,22 @@ impl Doc {
         }
     }
 
-    fn output(&mut self, _stack: &Stack, o: &Output) {
+    fn output(&mut self, stack: &Stack, o: &Output) {
         let mut body = Map::new();
-        body.insert("value".into(), json!(o.value.expression()));
+        let port = stack
+            .albs
+            .iter()
+            .find(|a| a.name == o.value.resource)
+            .and_then(|a| a.listeners.first())
+            .map(|l| l.port)
+            .filter(|p| *p != 80);
+        let value = match port {
+            Some(p) if o.value.kind == Kind::Alb && o.value.attribute == "url" => {
+                format!("http://${{aws_lb.{}.dns_name}}:{p}/", o.value.resource)
+            }
+            _ => o.value.expression(),
+        };
+        body.insert("value".into(), json!(value));
         if let Some(doc) = &o.doc {
             body.insert("description".into(), lit(doc));
         }

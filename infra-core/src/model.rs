@@ -254,6 +254,18 @@ impl Peer {
         }
     }
 
+    /// The peer as AWS sees it: `0.0.0.0/0` is the internet, CIDRs in canonical form.
+    pub fn normalized(&self) -> Peer {
+        match self {
+            Peer::Cidr(c) if crate::cidr::is_world(c) && !crate::cidr::is_v6(c) => Peer::Internet,
+            Peer::Cidr(c) => match crate::cidr::parse_any(c) {
+                Ok(net) => Peer::Cidr(net.to_string()),
+                Err(_) => self.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Peer::Internet => "the internet (0.0.0.0/0)".to_string(),
@@ -316,6 +328,21 @@ pub struct SecurityGroup {
 resource!(SecurityGroup, SecurityGroup);
 
 impl SecurityGroup {
+    /// The description AWS receives: the explicit one, else the doc comment, else a
+    /// generated one.
+    pub fn aws_description(&self, stack: &Stack) -> String {
+        self.description
+            .clone()
+            .or_else(|| self.doc.clone())
+            .unwrap_or_else(|| {
+                format!(
+                    "{} security group {}",
+                    stack.kebab_name(),
+                    kebab(&self.name)
+                )
+            })
+    }
+
     pub fn new(name: &str, vpc: Ref<Vpc>) -> Self {
         SecurityGroup {
             name: name.to_string(),
@@ -655,7 +682,7 @@ impl Ref<Alb> {
     pub fn dns_name(&self) -> Attr<Str> {
         Attr::new(self.name(), Kind::Alb, "dns_name")
     }
-    /// `http://<dns_name>/` (the first listener's port when it is not 80).
+    /// `http://<dns_name>/`, with `:<port>` when the first listener is not on 80.
     pub fn url(&self) -> Attr<Str> {
         Attr::new(self.name(), Kind::Alb, "url")
     }

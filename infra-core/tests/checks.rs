@@ -120,9 +120,20 @@ cases! {
         also ["targets-unreachable", "alb-egress-missing"]
         => |s| { s.launch_templates[0].security_groups[0] = Ref::new("main"); }
     wrong_kind_reference_variable_type: "wrong-kind-reference" at ("web_sg", "ingress[1].peer")
-        says ["variable `ssh_public_key`", "PublicKey", "Cidr"]
+        says ["variable `ssh_public_key`", "public_key", "cidr"]
         also []
         => |s| { sg(&mut s, "web_sg").ingress[1].peer = Peer::Variable("ssh_public_key".into()); }
+    invalid_name_not_an_identifier: "invalid-name" at ("web asg", "")
+        says ["`web asg` is not an identifier"]
+        also []
+        => |s| { s.autoscaling_groups[0].name = "web asg".into(); }
+    invalid_name_reserved: "invalid-name" at ("logs", "")
+        says ["`logs` is reserved"]
+        also []
+        => |s| {
+            s.roles[0].name = "logs".into();
+            s.launch_templates[0].role = Some(Ref::new("logs"));
+        }
     unknown_attribute_on_output: "unknown-attribute" at ("alb_dns", "value")
         says ["load balancer", "no attribute `dns`"]
         also []
@@ -309,9 +320,10 @@ cases! {
         => |s| { s.payloads[0].env.push(("BLOB".into(), "x".repeat(17_000))); }
     user_data_unescaped: "user-data-unescaped" at ("web", "run")
         // Literal text is always escaped, so only an interpolated name can smuggle a
-        // `${` in: a payload name that is not an identifier (the API does not refuse it).
+        // `${` in: a payload name that is not an identifier (refused by `invalid-name` too:
+        // this rule is the second line of defence).
         says ["user data of `web`", "unescaped `${`"]
-        also []
+        also ["invalid-name"]
         => |s| {
             let odd = "site}${HOME";
             s.payloads[0].name = odd.into();
@@ -617,7 +629,7 @@ fn every_rule_has_a_case() {
 // ignored until infra-core/src is fixed; each `ignore` reason names the bug.
 
 #[test]
-#[ignore = "bug: duplicate-rule compares peers textually; Internet and 0.0.0.0/0 are the same rule (AWS rejects it, the emitter silently drops one)"]
+
 fn duplicate_rule_sees_equivalent_peers() {
     let mut s = lab();
     sg(&mut s, "alb_sg")
@@ -634,7 +646,7 @@ fn duplicate_rule_sees_equivalent_peers() {
 }
 
 #[test]
-#[ignore = "bug: instance_sg_admits_alb runs once per listener, so one bad rule is reported once per listener forwarding to the group"]
+
 fn app_port_bypass_is_reported_once_with_two_listeners() {
     let mut s = lab();
     s.albs[0].listeners.push(Listener {
@@ -655,7 +667,7 @@ fn app_port_bypass_is_reported_once_with_two_listeners() {
 }
 
 #[test]
-#[ignore = "bug: a single out-of-range port (from == to) is reported twice at the same location"]
+
 fn a_single_bad_port_is_reported_once() {
     let mut s = lab();
     sg(&mut s, "alb_sg")
@@ -669,7 +681,7 @@ fn a_single_bad_port_is_reported_once() {
 }
 
 #[test]
-#[ignore = "bug: a malformed health check path is reported under `health-check-timing`"]
+
 fn health_path_syntax_is_not_a_timing_violation() {
     let mut s = lab();
     s.target_groups[0].health.path = "health".into();
@@ -678,7 +690,7 @@ fn health_path_syntax_is_not_a_timing_violation() {
 }
 
 #[test]
-#[ignore = "bug: a security group's doc comment becomes its AWS description unchecked"]
+
 fn sg_doc_used_as_description_is_checked() {
     let mut s = lab();
     // No explicit description: the emitter uses the doc as the AWS description, and AWS
@@ -694,7 +706,7 @@ fn sg_doc_used_as_description_is_checked() {
 }
 
 #[test]
-#[ignore = "bug: names are not checked to be Terraform identifiers; `web asg` emits a resource Terraform rejects"]
+
 fn a_name_that_is_not_an_identifier_is_refused() {
     let mut s = lab();
     s.autoscaling_groups[0].name = "web asg".into();
@@ -702,7 +714,7 @@ fn a_name_that_is_not_an_identifier_is_refused() {
 }
 
 #[test]
-#[ignore = "bug: user names can collide with names the emitter generates (role `logs` overwrites the log bucket's policy document)"]
+
 fn a_name_colliding_with_generated_ones_is_refused() {
     let mut s = lab();
     s.roles[0].name = "logs".into();
