@@ -214,6 +214,10 @@ run_one() { # variant round
 }
 
 VARIANTS=(webapp webapp-nolog nginx)
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+if awk -v l="${LOAD_START%% *}" 'BEGIN { exit !(l > 0.5) }'; then
+  log "WARNING: load average is $LOAD_START before starting: other work on this machine will skew the numbers"
+fi
 log "$ROUNDS rounds x ${#VARIANTS[@]} servers x ${DURATION}s, $CONNECTIONS connections, GET $PATH_UNDER_TEST"
 for ((round = 1; round <= ROUNDS; round++)); do
   for variant in "${VARIANTS[@]}"; do
@@ -228,8 +232,8 @@ med() { # variant metric
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v < t); print (ok ? "yes" : "**no**") }'; }
 
-printf '\nMedians of %s rounds (%ss runs, %s connections, GET %s; load avg: %s)\n\n' \
-  "$ROUNDS" "$DURATION" "$CONNECTIONS" "$PATH_UNDER_TEST" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nMedians of %s rounds (%ss runs, %s connections, GET %s; load avg before: %s, after: %s)\n\n' \
+  "$ROUNDS" "$DURATION" "$CONNECTIONS" "$PATH_UNDER_TEST" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| metric | webapp | webapp, no access log | nginx | webapp/nginx | no-log/nginx | target (webapp) | met |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
 row() { # label metric target-op target-value target-text

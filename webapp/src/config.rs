@@ -9,21 +9,32 @@ pub const WORKERS_ENV: &str = "WORKERS";
 pub const ACCESS_LOG_ENV: &str = "ACCESS_LOG";
 const MAX_WORKERS: usize = 1024;
 
-pub const USAGE: &str = "\
-webapp: the actix-web payload (GET /, /hello|/bonjour|/salama/{name}, /health)
+/// `--help` text (ports, env names and the shutdown bound come from [`spec`]).
+pub fn usage() -> String {
+    format!(
+        "\
+{bin}: the actix-web payload (GET {routes})
 
-USAGE: webapp [--port N] [--bind IP] [--workers N] [--help]
+USAGE: {bin} [--port N] [--bind IP] [--workers N] [--help]
 
-  --port N      port to listen on         (env PORT,    default 8000)
-  --bind IP     IP address to bind        (env BIND,    default 0.0.0.0; behind a load
+  --port N      port to listen on         (env {port_env}, default {port})
+  --bind IP     IP address to bind        (env {bind_env}, default 0.0.0.0; behind a load
                                            balancer never 127.0.0.1)
-  --workers N   worker threads            (env WORKERS, default: number of cores)
+  --workers N   worker threads            (env {WORKERS_ENV}, default: number of cores)
   -h, --help    print this help
 
 Other env: IMDS_ENDPOINT (default http://169.254.169.254), INSTANCE_ID (fallback id),
-ACCESS_LOG=off (disable the one-line access log on stdout).
-SIGTERM drains in-flight requests for at most 20 s.
-";
+{ACCESS_LOG_ENV}=off (disable the one-line access log on stdout).
+SIGTERM drains in-flight requests for at most {shutdown} s.
+",
+        bin = spec::BINARY,
+        routes = spec::ROUTES.join(" "),
+        port_env = spec::PORT_ENV,
+        port = spec::DEFAULT_PORT,
+        bind_env = spec::BIND_ENV,
+        shutdown = spec::SHUTDOWN_TIMEOUT_SECS,
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, process::ExitCode};
 
 use webapp::{
-    config::{Command, USAGE},
+    config::{usage, Command},
     imds, logging, spec, AppState, Listen,
 };
 
@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     let cfg = match cmd {
         Ok(Command::Run(cfg)) => cfg,
         Ok(Command::Help) => {
-            print!("{USAGE}");
+            print!("{}", usage());
             return ExitCode::SUCCESS;
         }
         Err(e) => {

@@ -146,6 +146,12 @@ async fn binary_flags_win_and_dead_imds_falls_back() {
 }
 
 #[test]
+fn binary_name_matches_spec() {
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_webapp"));
+    assert_eq!(exe.file_stem().and_then(|s| s.to_str()), Some(spec::BINARY));
+}
+
+#[test]
 fn binary_help_and_bad_config() {
     let out = Command::new(env!("CARGO_BIN_EXE_webapp"))
         .arg("--help")
@@ -154,6 +160,10 @@ fn binary_help_and_bad_config() {
     assert!(out.status.success());
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--port") && help.contains("--bind") && help.contains("--workers"));
+    assert!(
+        help.contains("default 8000") && help.contains("/hello/{name}"),
+        "{help}"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_webapp"))
         .env("PORT", "eighty")
         .output()
