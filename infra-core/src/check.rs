@@ -1410,7 +1410,8 @@ fn egress(cx: &mut Cx) {
                         alb_sgs[0].name, tg.port
                     ),
                     format!("add `egress tcp {} to {to}`", tg.port),
-                ));
+                )
+                .related(at(&tg.name, "port"), format!("targets receive traffic on port {}", tg.port)));
             }
         }
         for b in &backs {

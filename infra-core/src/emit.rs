@@ -14,9 +14,8 @@ use crate::violation::Violations;
 
 /// The provider line this project verifies against (hashicorp/aws 5.100.0 offline).
 pub const AWS_PROVIDER_VERSION: &str = ">= 5.100.0, < 6.0.0";
-/// The oldest Terraform that reads everything emitted (standalone SG rule resources need
-/// provider 5.x; `validation` referencing only its own variable is fine on 1.x).
-pub const TERRAFORM_VERSION: &str = ">= 1.5.0";
+// No `terraform.required_version`: checkov's JSON parser (3.3) crashes on any scalar in
+// the `terraform` block, and the provider pin above is what the output depends on.
 
 /// Check the stack, then emit it. Refuses a stack with violations, listing all of them.
 pub fn to_terraform(stack: &Stack) -> Result<Value, Violations> {
@@ -154,6 +153,11 @@ fn needs_log_bucket(stack: &Stack) -> bool {
     stack.vpcs.iter().any(|v| v.flow_logs) || stack.albs.iter().any(|a| a.access_logs)
 }
 
+/// Where a bucket's S3 access logs go in the log bucket.
+fn access_log_prefix(bucket: &str) -> String {
+    format!("s3-access/{bucket}/")
+}
+
 /// The Terraform local name of one security group rule: descriptive and stable.
 pub fn rule_name(sg: &str, dir: &str, r: &Rule) -> String {
     let peer = match &r.peer {
@@ -268,8 +272,6 @@ impl Doc {
             "required_providers".into(),
             json!({ "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION } }),
         );
-        self.terraform
-            .insert("required_version".into(), json!(TERRAFORM_VERSION));
         let mut tags = Map::new();
         for (k, v) in &stack.tags {
             tags.insert(escape(k), lit(v));
@@ -290,7 +292,7 @@ impl Doc {
         );
         self.data("aws_region", "current", json!({}));
         if let Some(doc) = &stack.doc {
-            self.terraform.insert("//".into(), lit(doc));
+            self.locals.insert("stack_description".into(), lit(doc));
         }
     }
 
@@ -343,62 +345,56 @@ impl Doc {
         self.variable.insert(v.name.clone(), Value::Object(body));
     }
 
-    /// One bucket for VPC flow logs and ALB access logs: private, encrypted (SSE-S3, the
-    /// only encryption ALB access logs support), versioned, writable only by the two AWS
-    /// log delivery services.
+    /// One bucket for VPC flow logs, ALB access logs and the other buckets' access logs:
+    /// private, encrypted (SSE-S3, the only encryption ALB access logs support), versioned,
+    /// expiring after 90 days, writable only by the AWS log delivery services.
     fn log_bucket(&mut self, stack: &Stack) {
         self.data("aws_caller_identity", "current", json!({}));
         self.data("aws_elb_service_account", "current", json!({}));
-        self.private_bucket(stack, "logs", true);
-        self.res(
-            "aws_s3_bucket_lifecycle_configuration",
-            "logs",
+        self.private_bucket(stack, "logs", Some(90), false);
+        let account = "${data.aws_caller_identity.current.account_id}";
+        let mut statements = vec![
             json!({
-                "bucket": "${aws_s3_bucket.logs.id}",
-                "rule": [{
-                    "id": "expire-logs",
-                    "status": "Enabled",
-                    "filter": { "prefix": "" },
-                    "expiration": { "days": 90 },
-                    "noncurrent_version_expiration": { "noncurrent_days": 30 },
-                    "abort_incomplete_multipart_upload": { "days_after_initiation": 7 },
-                }],
+                "sid": "AlbAccessLogs",
+                "actions": ["s3:PutObject"],
+                "resources": [format!("${{aws_s3_bucket.logs.arn}}/alb/AWSLogs/{account}/*")],
+                "principals": [{ "type": "AWS", "identifiers": ["${data.aws_elb_service_account.current.arn}"] }],
             }),
-        );
+            json!({
+                "sid": "FlowLogsWrite",
+                "actions": ["s3:PutObject"],
+                "resources": [format!("${{aws_s3_bucket.logs.arn}}/AWSLogs/{account}/*")],
+                "principals": [{ "type": "Service", "identifiers": ["delivery.logs.amazonaws.com"] }],
+                "condition": [{ "test": "StringEquals", "variable": "s3:x-amz-acl", "values": ["bucket-owner-full-control"] }],
+            }),
+            json!({
+                "sid": "FlowLogsAclCheck",
+                "actions": ["s3:GetBucketAcl"],
+                "resources": ["${aws_s3_bucket.logs.arn}"],
+                "principals": [{ "type": "Service", "identifiers": ["delivery.logs.amazonaws.com"] }],
+            }),
+        ];
+        for p in &stack.payloads {
+            statements.push(json!({
+                "sid": format!("S3AccessLogs{}", p.name.replace('_', "")),
+                "actions": ["s3:PutObject"],
+                "resources": [format!("${{aws_s3_bucket.logs.arn}}/{}*", access_log_prefix(&format!("{}_artifact", p.name)))],
+                "principals": [{ "type": "Service", "identifiers": ["logging.s3.amazonaws.com"] }],
+                "condition": [{ "test": "StringEquals", "variable": "aws:SourceAccount", "values": [account] }],
+            }));
+        }
+        statements.push(json!({
+            "sid": "DenyInsecureTransport",
+            "effect": "Deny",
+            "actions": ["s3:*"],
+            "resources": ["${aws_s3_bucket.logs.arn}", "${aws_s3_bucket.logs.arn}/*"],
+            "principals": [{ "type": "AWS", "identifiers": ["*"] }],
+            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+        }));
         self.data(
             "aws_iam_policy_document",
             "logs",
-            json!({
-                "statement": [
-                    {
-                        "sid": "AlbAccessLogs",
-                        "actions": ["s3:PutObject"],
-                        "resources": ["${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"],
-                        "principals": [{ "type": "AWS", "identifiers": ["${data.aws_elb_service_account.current.arn}"] }],
-                    },
-                    {
-                        "sid": "FlowLogsWrite",
-                        "actions": ["s3:PutObject"],
-                        "resources": ["${aws_s3_bucket.logs.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"],
-                        "principals": [{ "type": "Service", "identifiers": ["delivery.logs.amazonaws.com"] }],
-                        "condition": [{ "test": "StringEquals", "variable": "s3:x-amz-acl", "values": ["bucket-owner-full-control"] }],
-                    },
-                    {
-                        "sid": "FlowLogsAclCheck",
-                        "actions": ["s3:GetBucketAcl"],
-                        "resources": ["${aws_s3_bucket.logs.arn}"],
-                        "principals": [{ "type": "Service", "identifiers": ["delivery.logs.amazonaws.com"] }],
-                    },
-                    {
-                        "sid": "DenyInsecureTransport",
-                        "effect": "Deny",
-                        "actions": ["s3:*"],
-                        "resources": ["${aws_s3_bucket.logs.arn}", "${aws_s3_bucket.logs.arn}/*"],
-                        "principals": [{ "type": "*", "identifiers": ["*"] }],
-                        "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
-                    },
-                ],
-            }),
+            json!({ "statement": statements }),
         );
         self.res(
             "aws_s3_bucket_policy",
@@ -406,21 +402,33 @@ impl Doc {
             json!({
                 "bucket": "${aws_s3_bucket.logs.id}",
                 "policy": "${data.aws_iam_policy_document.logs.json}",
-                "depends_on": ["aws_s3_bucket_public_access_block.logs"],
+                "depends_on": [
+                    "aws_s3_bucket_public_access_block.logs",
+                    "aws_s3_bucket_ownership_controls.logs",
+                ],
             }),
         );
     }
 
-    /// A private bucket with public access blocked, SSE-S3, versioning and owner-enforced
-    /// object ownership; `force_destroy` so that `terraform destroy` leaves nothing.
-    fn private_bucket(&mut self, stack: &Stack, name: &str, force_destroy: bool) {
+    /// A private bucket: public access blocked, SSE-S3, versioning, owner-enforced object
+    /// ownership, a lifecycle (current objects expire after `expire_days` if given;
+    /// old versions after 30 days), EventBridge notifications, and its access logs in the
+    /// log bucket when `log_access`. `force_destroy` so that `terraform destroy` leaves
+    /// nothing behind.
+    fn private_bucket(
+        &mut self,
+        stack: &Stack,
+        name: &str,
+        expire_days: Option<u32>,
+        log_access: bool,
+    ) {
         let prefix = format!("{}-{}-", stack.kebab_name(), kebab(name));
         // Bucket prefixes are at most 37 characters.
         let prefix: String = prefix.chars().take(37).collect();
         self.res(
             "aws_s3_bucket",
             name,
-            json!({ "bucket_prefix": prefix, "force_destroy": force_destroy }),
+            json!({ "bucket_prefix": prefix, "force_destroy": true }),
         );
         let id = format!("${{aws_s3_bucket.{name}.id}}");
         self.res(
@@ -452,6 +460,38 @@ impl Doc {
             name,
             json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } }),
         );
+        let mut rule = json!({
+            "id": "tidy",
+            "status": "Enabled",
+            "filter": { "prefix": "" },
+            "noncurrent_version_expiration": { "noncurrent_days": 30 },
+            "abort_incomplete_multipart_upload": { "days_after_initiation": 7 },
+        });
+        if let Some(days) = expire_days {
+            rule["expiration"] = json!({ "days": days });
+        }
+        self.res(
+            "aws_s3_bucket_lifecycle_configuration",
+            name,
+            json!({ "bucket": id, "rule": [rule], "depends_on": [format!("aws_s3_bucket_versioning.{name}")] }),
+        );
+        self.res(
+            "aws_s3_bucket_notification",
+            name,
+            json!({ "bucket": id, "eventbridge": true }),
+        );
+        if log_access {
+            self.res(
+                "aws_s3_bucket_logging",
+                name,
+                json!({
+                    "bucket": id,
+                    "target_bucket": "${aws_s3_bucket.logs.id}",
+                    "target_prefix": access_log_prefix(name),
+                    "depends_on": ["aws_s3_bucket_policy.logs"],
+                }),
+            );
+        }
     }
 
     fn vpc(&mut self, stack: &Stack, vpc: &Vpc) {
@@ -726,7 +766,12 @@ impl Doc {
                 "description": format!("Path of the {} binary (static x86_64 Linux) to upload", p.binary),
             }),
         );
-        self.private_bucket(stack, &format!("{n}_artifact"), true);
+        self.private_bucket(
+            stack,
+            &format!("{n}_artifact"),
+            None,
+            needs_log_bucket(stack),
+        );
         // The key carries the artifact's hash: a new build is a new key, hence new user
         // data, a new launch template version, and an instance refresh.
         self.res(
@@ -760,9 +805,7 @@ impl Doc {
         );
         body.insert(
             "image_id".into(),
-            interp(format!(
-                "nonsensitive(data.aws_ssm_parameter.{n}_ami.value)"
-            )),
+            interp(format!("data.aws_ssm_parameter.{n}_ami.insecure_value")),
         );
         body.insert("instance_type".into(), lit(&lt.instance_type));
         body.insert("vpc_security_group_ids".into(), sg_ids(&lt.security_groups));
@@ -796,17 +839,11 @@ impl Doc {
             );
         }
         if let Some(k) = &lt.key_pair {
-            let kp = stack.key_pair(k);
-            let expr = match kp.map(|k| &k.public_key) {
-                Some(PublicKey::Variable(v)) => {
-                    format!(
-                        "${{var.{v} == null ? null : aws_key_pair.{}[0].key_name}}",
-                        k.name()
-                    )
-                }
-                _ => format!("${{aws_key_pair.{}[0].key_name}}", k.name()),
-            };
-            body.insert("key_name".into(), json!(expr));
+            // `count` is 0 when the key variable is unset: `one()` then gives null.
+            body.insert(
+                "key_name".into(),
+                interp(format!("one(aws_key_pair.{}[*].key_name)", k.name())),
+            );
         }
         if let Some(ud) = userdata::for_launch_template(stack, lt) {
             self.locals

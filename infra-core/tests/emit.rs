@@ -36,10 +36,12 @@ fn provider_is_pinned_to_aws_5_with_default_tags() {
     let aws = &doc["terraform"]["required_providers"]["aws"];
     assert_eq!(aws["source"], "hashicorp/aws");
     assert_eq!(aws["version"], ">= 5.100.0, < 6.0.0");
-    assert!(doc["terraform"]["required_version"]
-        .as_str()
+    // No scalar in the `terraform` block: checkov's JSON parser crashes on one.
+    assert!(doc["terraform"]
+        .as_object()
         .unwrap()
-        .starts_with(">= 1."));
+        .values()
+        .all(|v| v.is_object()));
     let p = &doc["provider"]["aws"];
     assert_eq!(p["region"], "${var.aws_region}");
     let tags = &p["default_tags"]["tags"];
@@ -349,16 +351,13 @@ fn launch_template_is_hardened_and_runs_the_payload() {
     );
     assert_eq!(
         lt["image_id"],
-        "${nonsensitive(data.aws_ssm_parameter.web_ami.value)}"
+        "${data.aws_ssm_parameter.web_ami.insecure_value}"
     );
     assert_eq!(
         doc["data"]["aws_ssm_parameter"]["web_ami"]["name"],
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
     );
-    assert_eq!(
-        lt["key_name"],
-        "${var.ssh_public_key == null ? null : aws_key_pair.ops[0].key_name}"
-    );
+    assert_eq!(lt["key_name"], "${one(aws_key_pair.ops[*].key_name)}");
     assert_eq!(lt["update_default_version"], true);
 }
 
@@ -524,6 +523,8 @@ fn the_lab_emits_exactly_these_resource_types() {
             "aws_route_table_association",
             "aws_s3_bucket",
             "aws_s3_bucket_lifecycle_configuration",
+            "aws_s3_bucket_logging",
+            "aws_s3_bucket_notification",
             "aws_s3_bucket_ownership_controls",
             "aws_s3_bucket_policy",
             "aws_s3_bucket_public_access_block",
@@ -735,7 +736,7 @@ fn literal_dollar_brace_is_escaped_everywhere() {
     s.outputs[0].doc = Some("dns ${name}".into());
     s.variables[0].doc = Some("cidr ${ip}".into());
     let doc = to_terraform(&s).unwrap();
-    assert_eq!(doc["terraform"]["//"], "docs at $${HOME}");
+    assert_eq!(doc["locals"]["stack_description"], "docs at $${HOME}");
     assert_eq!(
         doc["provider"]["aws"]["default_tags"]["tags"]["Owner"],
         "team-$${x} %%{y}"
