@@ -116,7 +116,10 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+        .filter(|(d, c)| {
+            (*d <= 2.max(c.len() / 3) && *d < c.len().max(word.len()))
+                || (word.len() >= 3 && c.starts_with(word))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -138,28 +141,24 @@ pub fn parse(input: TokenStream, cx: &mut Ctxt) -> Option<StackAst> {
             "waivers go on the rule or resource they silence, not on the stack",
         );
     }
-    // Visibility: every token before `stack`.
+    // Visibility: `pub`, `pub(crate)`, `pub(in path)`, or nothing.
     let mut vis = TokenStream::new();
-    while !c.peek_ident_is("stack") {
-        match c.next_tt() {
-            Some(t) => vis.extend([t]),
-            None => {
-                cx.error(
-                    c.end_span(),
-                    "expected `stack Name { ... }`, e.g. `pub stack HelloStack { ... }`",
-                );
-                return None;
+    if let Some(p) = c.eat_ident("pub") {
+        vis.extend([TokenTree::Ident(p)]);
+        if let Some(TokenTree::Group(g)) = c.peek().cloned() {
+            if g.delimiter() == Delimiter::Parenthesis {
+                c.next_tt();
+                vis.extend([TokenTree::Group(g)]);
             }
         }
-    }
-    if !vis.is_empty() {
         if let Err(e) = syn::parse2::<syn::Visibility>(vis.clone()) {
-            cx.push(syn::Error::new(
-                e.span(),
-                "expected a visibility (`pub`, `pub(crate)`) or `stack`",
-            ));
+            cx.push(e);
             vis = TokenStream::new();
         }
+    }
+    if !c.peek_ident_is("stack") {
+        cx.push(c.err_expected("`stack Name { ... }` (e.g. `pub stack HelloStack { ... }`)"));
+        return None;
     }
     c.next_tt(); // `stack`
     let name = match c.expect_ident("the stack's name, e.g. `HelloStack`") {

@@ -211,6 +211,10 @@ impl Lx<'_> {
         }
     }
 
+    fn is_unknown_under(&self, res: &str, field: &str) -> bool {
+        self.out.is_unknown(&Location::new(res, field))
+    }
+
     fn err(&mut self, sp: Sp, msg: impl std::fmt::Display) {
         self.cx.error(sp, msg);
     }
@@ -814,6 +818,11 @@ impl Lx<'_> {
                 let (Some(binary), Some(health), Some(routes)) = (binary, health, routes) else {
                     return;
                 };
+                // Whether the health path is served depends on every route: a run-time
+                // route makes that unknown too.
+                if self.is_unknown_under(res, "routes") {
+                    self.out.unknown.insert(Location::new(res, "health_path"));
+                }
                 let routes: Vec<&str> = routes.iter().map(String::as_str).collect();
                 p = Payload::new(&name, &binary, port.unwrap_or(0), &health, &routes);
                 if self.out.unknown.contains(&Location::new(res, "binary")) {
@@ -999,10 +1008,14 @@ impl Lx<'_> {
                 Peer::Variable(self.name(&args[0], res, &peer_field, "variable")?)
             }
             v => {
-                self.expected(
-                    "a peer: `internet`, a CIDR string, a security group, or `var(<cidr variable>)`",
-                    v,
+                let mut msg = format!(
+                    "expected a peer: `internet`, a CIDR string, a security group, or `var(<cidr variable>)`, found {}",
+                    v.describe()
                 );
+                if matches!(v, Value::Int { .. } | Value::Float(..)) {
+                    msg.push_str("\n  help: write a CIDR block as a string: `\"203.0.113.0/24\"`");
+                }
+                self.err(v.sp(), msg);
                 return None;
             }
         };

@@ -149,9 +149,6 @@ impl Cursor {
     pub fn span(&self) -> Sp {
         self.peek().map(tt_span).unwrap_or(Sp::one(self.end))
     }
-    pub fn end_span(&self) -> Sp {
-        Sp::one(self.end)
-    }
     pub fn found(&self) -> String {
         self.peek()
             .map(describe)
@@ -438,7 +435,7 @@ impl Value {
             Value::Int { value, neg, .. } => {
                 format!("integer `{}{value}`", if *neg { "-" } else { "" })
             }
-            Value::Float(f, _) => format!("number `{f}`"),
+            Value::Float(f, _) => format!("number `{f:?}`"),
             Value::Bool(b, _) => format!("`{b}`"),
             Value::Path(segs) => {
                 let t: Vec<&str> = segs.iter().map(|s| s.text.as_str()).collect();
