@@ -229,13 +229,23 @@ med() { # variant metric
   # shellcheck disable=SC2086 # word splitting of the per-round list is intended
   median ${RESULTS["$1:$2"]}
 }
+# Median over rounds of the per-round ratio a/b (rounds run back to back, so this pairs
+# runs that saw the same background load).
+paired() { # variant-a variant-b metric
+  local -a a b r=()
+  read -r -a a <<<"${RESULTS["$1:$3"]}"
+  read -r -a b <<<"${RESULTS["$2:$3"]}"
+  local i
+  for i in "${!a[@]}"; do r+=("$(ratio "${a[$i]}" "${b[$i]}")"); done
+  median "${r[@]}"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=") ? (v >= t) : (v < t); print (ok ? "yes" : "**no**") }'; }
 
 printf '\nMedians of %s rounds (%ss runs, %s connections, GET %s; load avg before: %s, after: %s)\n\n' \
   "$ROUNDS" "$DURATION" "$CONNECTIONS" "$PATH_UNDER_TEST" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| metric | webapp | webapp, no access log | nginx | webapp/nginx | no-log/nginx | target (webapp) | met |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '| metric | webapp | webapp, no access log | nginx | webapp/nginx | no-log/nginx | webapp/nginx paired | target (webapp) | met |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 row() { # label metric target-op target-value target-text
   local w n x r
   w="$(med webapp "$2")"; n="$(med webapp-nolog "$2")"; x="$(med nginx "$2")"
@@ -244,8 +254,8 @@ row() { # label metric target-op target-value target-text
     ratio-le) r="$(ratio "$w" "$x")"; met="$(check "$r" "<" "$(awk -v t="$4" 'BEGIN { print t + 1e-9 }')")" ;;
     lt) met="$(check "$w" "<" "$4")" ;;
   esac
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$w" "$n" "$x" \
-    "$(ratio "$w" "$x")" "$(ratio "$n" "$x")" "$5" "$met"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$w" "$n" "$x" \
+    "$(ratio "$w" "$x")" "$(ratio "$n" "$x")" "$(paired webapp nginx "$2")" "$5" "$met"
 }
 row "requests/s" rps ratio-ge 0.9 ">= 0.9x nginx"
 row "p50 latency (ms)" p50_ms lt 1000000 "-"
@@ -253,4 +263,5 @@ row "p99 latency (ms)" p99_ms lt 3 "< 3 ms"
 row "CPU per request (us)" cpu_us ratio-le 1.25 "<= 1.25x nginx"
 row "RSS after load (MiB)" rss_mib lt 15 "< 15 MiB"
 row "spawn to first 200 (ms)" first_ms lt 50 "< 50 ms"
-printf '\nPer-round values and wrk output: %s\n' "$WORK"
+printf '\nwebapp/nginx: ratio of the medians; paired: median of the per-round ratios.\n'
+printf 'Per-round values and wrk output: %s\n' "$WORK"
