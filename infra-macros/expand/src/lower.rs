@@ -952,6 +952,15 @@ impl Lx<'_> {
         };
         let port_field = format!("{prefix}.port");
         let (from_port, to_port) = match &port_v {
+            Value::Range(lo, hi, sp)
+                if matches!(**lo, Value::Expr(_)) || matches!(**hi, Value::Expr(_)) =>
+            {
+                self.err(
+                    *sp,
+                    "a port range takes literal ports; use a single `{ expr }` port or two rules",
+                );
+                return None;
+            }
             Value::Range(lo, hi, sp) => {
                 let lo = self.port(lo, res, &port_field);
                 let hi = self.port(hi, res, &port_field);
