@@ -2,7 +2,8 @@
 //! DT_NEEDED entries (nothing to load at run time), and it serves `/health` with a dead IMDS.
 //!
 //! Which binary is checked:
-//! * `WEBAPP_STATIC_BIN=/path/to/webapp` if set (it must exist);
+//! * `WEBAPP_STATIC_BIN=/path/to/webapp` if set (it must exist; a relative path is taken
+//!   from the workspace root);
 //! * in CI (`CI` set) that variable is REQUIRED: the test fails loudly without it
 //!   (`.ci` builds with `cargo webapp-static` first);
 //! * locally, `target/x86_64-unknown-linux-gnu/release/webapp` if present, else the test
@@ -30,7 +31,11 @@ fn target_dir() -> PathBuf {
 
 fn static_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("WEBAPP_STATIC_BIN").filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
+        let mut p = PathBuf::from(p);
+        // Tests run in webapp/: a relative path is taken from the workspace root.
+        if p.is_relative() && !p.is_file() {
+            p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p);
+        }
         assert!(
             p.is_file(),
             "WEBAPP_STATIC_BIN={} does not exist; build it with `cargo webapp-static`",
