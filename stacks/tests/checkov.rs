@@ -11,7 +11,9 @@ fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
         return;
     };
     let dir = scratch_dir("checkov");
-    let out = Command::new(env!("CARGO_BIN_EXE_hello_stack")).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hello_stack"))
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let file = dir.join("main.tf.json");
     std::fs::write(&file, &out.stdout).unwrap();
@@ -26,9 +28,17 @@ fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
         .output()
         .expect("run checkov");
     let text = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("checkov printed no JSON ({e}):\n{text}\n{}", String::from_utf8_lossy(&out.stderr)));
-    let report = if report.is_array() { report[0].clone() } else { report };
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "checkov printed no JSON ({e}):\n{text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let report = if report.is_array() {
+        report[0].clone()
+    } else {
+        report
+    };
     let summary = &report["summary"];
     let failed: Vec<String> = report["results"]["failed_checks"]
         .as_array()
@@ -38,9 +48,17 @@ fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
                 .collect()
         })
         .unwrap_or_default();
-    assert_eq!(summary["failed"], 0, "checkov failed checks:\n{}", failed.join("\n"));
+    assert_eq!(
+        summary["failed"],
+        0,
+        "checkov failed checks:\n{}",
+        failed.join("\n")
+    );
     assert_eq!(summary["parsing_errors"], 0, "{summary}");
-    assert!(summary["passed"].as_u64().unwrap_or(0) >= 100, "checkov ran too few checks: {summary}");
+    assert!(
+        summary["passed"].as_u64().unwrap_or(0) >= 100,
+        "checkov ran too few checks: {summary}"
+    );
     assert!(out.status.success(), "checkov exited with {}", out.status);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -53,7 +71,10 @@ fn every_checkov_skip_has_a_reason() {
         .map(str::trim)
         .filter(|l| l.starts_with("- CKV"))
         .collect();
-    assert!(!skips.is_empty() && skips.len() <= 12, "the skip list should stay short: {skips:?}");
+    assert!(
+        !skips.is_empty() && skips.len() <= 12,
+        "the skip list should stay short: {skips:?}"
+    );
     for line in skips {
         let reason = line.split_once('#').map(|(_, r)| r.trim()).unwrap_or("");
         assert!(reason.len() >= 20, "skip without a reason: {line}");

@@ -12,14 +12,27 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Find a tool on PATH. Under CI a missing tool panics with a clear message; elsewhere
-/// the caller gets `None` and says it skipped.
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the repo")
+        .to_path_buf()
+}
+
+/// The venv `scripts/setup-tools.sh` creates (moto_server, checkov, python with boto3).
+pub fn tools_venv_bin() -> PathBuf {
+    repo_root().join("target/tools-venv/bin")
+}
+
+/// Find a tool on PATH, then in the project's tools venv. Under CI a missing tool panics
+/// with a clear message; elsewhere the caller gets `None` and says it skipped.
 pub fn require_tool(name: &str, why: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    });
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    dirs.push(tools_venv_bin());
+    let found = dirs.iter().map(|d| d.join(name)).find(|p| p.is_file());
     match found {
         Some(p) => Some(p),
         None if in_ci() => panic!(
@@ -34,8 +47,7 @@ pub fn require_tool(name: &str, why: &str) -> Option<PathBuf> {
 
 /// A scratch directory under the target dir (kept on failure for inspection).
 pub fn scratch_dir(name: &str) -> PathBuf {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
+    let base = repo_root()
         .join("target")
         .join("test-scratch")
         .join(format!("{name}-{}", std::process::id()));
@@ -54,7 +66,10 @@ pub struct Terraform {
 impl Terraform {
     /// `None` when terraform is absent outside CI (the caller skips).
     pub fn new(dir: &Path) -> Option<Terraform> {
-        let bin = require_tool("terraform", "terraform validates and applies the emitted JSON")?;
+        let bin = require_tool(
+            "terraform",
+            "terraform validates and applies the emitted JSON",
+        )?;
         assert!(
             Path::new(PROVIDER_MIRROR).is_dir() || !in_ci(),
             "the provider mirror {PROVIDER_MIRROR} is missing"
@@ -102,4 +117,56 @@ impl Terraform {
         );
         stdout
     }
+}
+
+/// The static webapp artifact (`cargo webapp-static`), from `WEBAPP_STATIC_BIN` or its
+/// default path. Missing: a panic under CI, `None` (skip) elsewhere.
+pub fn webapp_artifact() -> Option<PathBuf> {
+    let path = std::env::var_os("WEBAPP_STATIC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/x86_64-unknown-linux-gnu/release/webapp"));
+    if path.is_file() {
+        return Some(path);
+    }
+    if in_ci() {
+        panic!(
+            "the static webapp artifact {} is missing and CI is set: build it with `cargo webapp-static`",
+            path.display()
+        );
+    }
+    eprintln!(
+        "SKIPPED: no webapp artifact at {} (build it with `cargo webapp-static`)",
+        path.display()
+    );
+    None
+}
+
+/// A process this test started, killed (by PID) when dropped.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind 127.0.0.1:0")
+}
+
+/// Wait until something accepts TCP connections on 127.0.0.1:`port`.
+pub fn wait_for_port(port: u16, timeout: std::time::Duration) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < timeout {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
 }

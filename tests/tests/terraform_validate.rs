@@ -8,7 +8,9 @@ fn validate(name: &str, stack: &infra_core::Stack) {
     let dir = scratch_dir(name);
     let json = infra_core::to_json_string(stack).unwrap_or_else(|v| panic!("{v}"));
     std::fs::write(dir.join("main.tf.json"), json).unwrap();
-    let Some(tf) = Terraform::new(&dir) else { return };
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
     tf.ok(&["init", "-backend=false", "-no-color"]);
     let out = tf.ok(&["validate", "-json", "-no-color"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("validate -json");

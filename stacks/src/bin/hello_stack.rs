@@ -1,0 +1,58 @@
+//! Print the lab stack as Terraform JSON: `cargo run --bin hello_stack > main.tf.json`.
+//!
+//! JSON goes to stdout, diagnostics to stderr. A stack that fails its checks prints every
+//! violation and exits 1 without writing any JSON.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+const HELP: &str = "\
+hello_stack: print the ALB + Auto Scaling Group lab as Terraform JSON
+
+USAGE:
+    hello_stack > main.tf.json
+    terraform init && terraform apply
+
+The stack uploads the webapp payload from
+target/x86_64-unknown-linux-gnu/release/webapp (build it with `cargo webapp-static`;
+override with -var site_artifact=PATH).
+
+Terraform variables:
+    aws_region       region to deploy into (default us-east-1)
+    admin_cidr       your address as a /32 to allow SSH (unset: SSH closed)
+    ssh_public_key   OpenSSH public key for a key pair (unset: no key pair)
+    site_artifact    path of the static webapp binary to upload
+
+OPTIONS:
+    -h, --help       print this help
+";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    if let Some(arg) = args.next() {
+        if arg == "-h" || arg == "--help" {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("hello_stack: unexpected argument `{arg}` (try --help)");
+        return ExitCode::from(2);
+    }
+    match stacks::HelloStack::new().to_json_string() {
+        Ok(json) => {
+            let mut out = std::io::stdout().lock();
+            if out
+                .write_all(json.as_bytes())
+                .and_then(|_| out.flush())
+                .is_err()
+            {
+                eprintln!("hello_stack: could not write to stdout");
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(violations) => {
+            eprintln!("hello_stack: refusing to print a stack that fails its checks\n{violations}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! The emulated deploy: hello_stack's JSON applied by the real `terraform` and the real
+//! AWS provider to moto (an AWS API emulator) on 127.0.0.1, then checked through the AWS
+//! API the way a user checks the console, then destroyed.
+//!
+//! The provider settings that point at the emulator live in an override file written next
+//! to a copy of main.tf.json here, never in the stack's own output.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use infra_tests::{
+    free_port, repo_root, require_tool, scratch_dir, wait_for_port, webapp_artifact, Child,
+    Terraform,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
+
+#[test]
+fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
+    let Some(moto) = require_tool("moto_server", "the emulated deploy applies to moto") else {
+        return;
+    };
+    let Some(artifact) = webapp_artifact() else {
+        return;
+    };
+    let python = infra_tests::tools_venv_bin().join("python");
+    assert!(
+        python.is_file() || !infra_tests::in_ci(),
+        "{} is missing: run scripts/setup-tools.sh",
+        python.display()
+    );
+    if !python.is_file() {
+        eprintln!("SKIPPED: no tools venv python (boto3)");
+        return;
+    }
+
+    let dir = scratch_dir("emulated-deploy");
+    let port = free_port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let _moto = Child(
+        Command::new(moto)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
+            .spawn()
+            .expect("start moto_server"),
+    );
+    assert!(
+        wait_for_port(port, Duration::from_secs(30)),
+        "moto_server did not start on {port}"
+    );
+
+    let out = Command::new(BIN).output().expect("run hello_stack");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(dir.join("main.tf.json"), &out.stdout).unwrap();
+    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
+        .expect("override template");
+    std::fs::write(
+        dir.join("override.tf.json"),
+        template.replace("__MOTO_ENDPOINT__", &endpoint),
+    )
+    .unwrap();
+
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
+    let var = format!("site_artifact={}", artifact.display());
+    tf.ok(&["init", "-no-color"]);
+    tf.ok(&["apply", "-auto-approve", "-no-color", "-var", &var]);
+
+    let stack = stacks::HelloStack::new();
+    let outputs = tf.ok(&["output", "-json", "-no-color"]);
+    let outputs: serde_json::Value = serde_json::from_str(&outputs).unwrap();
+    let asg_name = outputs["asg_name"]["value"]
+        .as_str()
+        .expect("asg_name output");
+    let tg_name = outputs["target_group_name"]["value"]
+        .as_str()
+        .expect("target_group_name output");
+    assert!(outputs["alb_dns"]["value"]
+        .as_str()
+        .is_some_and(|d| !d.is_empty()));
+
+    let check = |extra: &[&str]| {
+        let out = Command::new(&python)
+            .arg(repo_root().join("tests/emulator/check_deploy.py"))
+            .args(["--endpoint", &endpoint])
+            .args(extra)
+            .output()
+            .expect("run check_deploy.py");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "check_deploy.py {extra:?} failed:\n{text}"
+        );
+        text
+    };
+    let asg = &stack.web_asg;
+    let report = check(&[
+        "--asg-name",
+        asg_name,
+        "--tg-name",
+        tg_name,
+        "--app-port",
+        &stack.site.port.to_string(),
+        "--listener-port",
+        &stack.front.listeners[0].port.to_string(),
+        "--min",
+        &asg.min.to_string(),
+        "--desired",
+        &asg.desired.to_string(),
+        "--max",
+        &asg.max.to_string(),
+        "--wait",
+        "60",
+    ]);
+    assert!(report.contains(" 0 failed"), "{report}");
+
+    tf.ok(&["destroy", "-auto-approve", "-no-color", "-var", &var]);
+    check(&["--expect-empty"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,135 @@
+//! hello_stack as a user runs it: the golden output, determinism, the process contract
+//! (JSON on stdout, nothing on stderr, --help), and `terraform validate` offline.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use infra_tests::{scratch_dir, Terraform};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
+
+fn golden_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/hello_stack.tf.json")
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run hello_stack")
+}
+
+/// The emitted JSON is reviewed: a change to it is deliberate. Refresh with
+/// `UPDATE_GOLDEN=1 cargo test -p stacks --test hello_stack` and review the diff.
+#[test]
+fn output_matches_the_reviewed_golden_file() {
+    let out = run(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "diagnostics on a clean run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(golden_path(), &got).unwrap();
+    }
+    let want =
+        std::fs::read_to_string(golden_path()).expect("golden file (UPDATE_GOLDEN=1 creates it)");
+    assert!(
+        got == want,
+        "hello_stack output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
+        golden_path().display()
+    );
+}
+
+#[test]
+fn output_is_deterministic_across_processes() {
+    let a = run(&[]).stdout;
+    let b = run(&[]).stdout;
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+    let c = stacks::HelloStack::new().to_json_string().unwrap();
+    assert_eq!(a, c.into_bytes());
+}
+
+#[test]
+fn output_is_the_whole_lab() {
+    let v: serde_json::Value = serde_json::from_slice(&run(&[]).stdout).unwrap();
+    let r = &v["resource"];
+    for ty in [
+        "aws_vpc",
+        "aws_subnet",
+        "aws_internet_gateway",
+        "aws_route_table",
+        "aws_security_group",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+        "aws_iam_role",
+        "aws_iam_instance_profile",
+        "aws_key_pair",
+        "aws_s3_object",
+        "aws_launch_template",
+        "aws_lb",
+        "aws_lb_target_group",
+        "aws_lb_listener",
+        "aws_autoscaling_group",
+        "aws_autoscaling_policy",
+    ] {
+        assert!(r[ty].is_object(), "missing {ty}");
+    }
+    assert_eq!(r["aws_subnet"].as_object().unwrap().len(), 2);
+    let asg = &r["aws_autoscaling_group"]["web_asg"];
+    assert_eq!(
+        (
+            asg["min_size"].as_u64(),
+            asg["desired_capacity"].as_u64(),
+            asg["max_size"].as_u64()
+        ),
+        (Some(2), Some(2), Some(4))
+    );
+    assert_eq!(r["aws_lb_target_group"]["app"]["port"], 80);
+    assert_eq!(
+        r["aws_lb_target_group"]["app"]["health_check"]["path"],
+        webapp::spec::HEALTH_PATH
+    );
+    assert_eq!(r["aws_lb_listener"]["front_80"]["port"], 80);
+    assert_eq!(
+        r["aws_autoscaling_policy"]["web_asg_cpu"]["target_tracking_configuration"]["target_value"],
+        50.0
+    );
+    assert!(v["output"]["alb_dns"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("aws_lb.front.dns_name"));
+}
+
+#[test]
+fn help_goes_to_stdout_and_bad_arguments_fail() {
+    let out = run(&["--help"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("main.tf.json"));
+    let out = run(&["--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bogus"));
+}
+
+#[test]
+fn terraform_validates_the_output_offline() {
+    let dir = scratch_dir("hello-stack-validate");
+    std::fs::write(dir.join("main.tf.json"), run(&[]).stdout).unwrap();
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
+    tf.ok(&["init", "-backend=false", "-no-color"]);
+    let out = tf.ok(&["validate", "-json", "-no-color"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["valid"], true, "{out}");
+    assert_eq!(v["warning_count"], 0, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
