@@ -133,3 +133,33 @@ fn terraform_validates_the_output_offline() {
     assert_eq!(v["warning_count"], 0, "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The boot script, rendered as the instance sees it, passes shellcheck, for both images.
+#[test]
+fn user_data_is_shellcheck_clean_on_both_images() {
+    let Some(shellcheck) = infra_tests::require_tool("shellcheck", "lints the user data") else {
+        return;
+    };
+    let hello = stacks::HelloStack::new();
+    let stack = hello.stack();
+    for image in [infra_core::Image::AmazonLinux2023, infra_core::Image::AmazonLinux2] {
+        let mut lt = hello.web.clone();
+        lt.image = image;
+        let ud = infra_core::userdata::for_launch_template(&stack, &lt).expect("the lab runs a payload");
+        let script = ud.render_with(|expr| match expr {
+            e if e.ends_with(".bucket") => "hello-stack-site-artifact-2026".into(),
+            e if e.ends_with(".key") => "webapp/0123abcd".into(),
+            _ => "us-east-1".into(),
+        });
+        assert!(script.len() < infra_core::userdata::MAX_BYTES);
+        let dir = scratch_dir(&format!("shellcheck-{image:?}"));
+        let file = dir.join("user-data.sh");
+        std::fs::write(&file, &script).unwrap();
+        let out = Command::new(&shellcheck).arg("--severity=style").arg(&file).output().unwrap();
+        assert!(
+            out.status.success(),
+            "shellcheck ({image:?}):\n{}\n--- script ---\n{script}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
