@@ -142,10 +142,14 @@ fn user_data_is_shellcheck_clean_on_both_images() {
     };
     let hello = stacks::HelloStack::new();
     let stack = hello.stack();
-    for image in [infra_core::Image::AmazonLinux2023, infra_core::Image::AmazonLinux2] {
+    for image in [
+        infra_core::Image::AmazonLinux2023,
+        infra_core::Image::AmazonLinux2,
+    ] {
         let mut lt = hello.web.clone();
         lt.image = image;
-        let ud = infra_core::userdata::for_launch_template(&stack, &lt).expect("the lab runs a payload");
+        let ud =
+            infra_core::userdata::for_launch_template(&stack, &lt).expect("the lab runs a payload");
         let script = ud.render_with(|expr| match expr {
             e if e.ends_with(".bucket") => "hello-stack-site-artifact-2026".into(),
             e if e.ends_with(".key") => "webapp/0123abcd".into(),
@@ -155,11 +159,55 @@ fn user_data_is_shellcheck_clean_on_both_images() {
         let dir = scratch_dir(&format!("shellcheck-{image:?}"));
         let file = dir.join("user-data.sh");
         std::fs::write(&file, &script).unwrap();
-        let out = Command::new(&shellcheck).arg("--severity=style").arg(&file).output().unwrap();
+        let out = Command::new(&shellcheck)
+            .arg("--severity=style")
+            .arg(&file)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "shellcheck ({image:?}):\n{}\n--- script ---\n{script}",
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+/// The variables' `validation` blocks, run by terraform itself: plan a configuration holding
+/// only hello_stack's `variable` blocks (no provider, nothing to reach) with good and bad
+/// values.
+#[test]
+fn terraform_variable_validation_refuses_bad_values() {
+    let v: serde_json::Value = serde_json::from_slice(&run(&[]).stdout).unwrap();
+    let only_vars = serde_json::json!({ "variable": v["variable"] });
+    let dir = scratch_dir("variable-validation");
+    std::fs::write(dir.join("vars.tf.json"), only_vars.to_string()).unwrap();
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
+    tf.ok(&["init", "-backend=false", "-no-color"]);
+    let plan = |var: &str| tf.run(&["plan", "-no-color", "-input=false", "-var", var]);
+    for good in [
+        "admin_cidr=203.0.113.7/32",
+        "ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx ops@example",
+    ] {
+        let out = plan(good);
+        assert!(
+            out.status.success(),
+            "{good} refused:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for bad in [
+        "admin_cidr=0.0.0.0/0",
+        "admin_cidr=::/0",
+        "admin_cidr=10.0.0.300/32",
+        "admin_cidr=me",
+        "ssh_public_key=hunter2",
+    ] {
+        let out = plan(bad);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad} accepted");
+        assert!(err.contains("Invalid value for variable"), "{bad}: {err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
