@@ -59,6 +59,14 @@ pub const RULES: &[(&str, &str)] = &[
         "health-check-threshold",
         "health check thresholds outside 2-10",
     ),
+    (
+        "health-check-path",
+        "a health check path AWS rejects (must start with `/`)",
+    ),
+    (
+        "payload-value",
+        "a payload binary name or environment entry that would break the boot script",
+    ),
     ("asg-size", "Auto Scaling group sizes out of order"),
     ("cpu-target", "a CPU target outside (0, 100]"),
     (
@@ -173,6 +181,7 @@ pub fn report(stack: &Stack) -> Report {
     health_checks(&mut cx);
     asg_sizes(&mut cx);
     variable_defaults(&mut cx);
+    payload_values(&mut cx);
     // Graph.
     duplicate_names(&mut cx);
     references(&mut cx);
@@ -426,7 +435,16 @@ fn description(cx: &mut Cx, res: &str, field: &str, d: &str) {
         .filter(|c| !(c.is_ascii_alphanumeric() || EXTRA.contains(*c)))
         .collect();
     if !bad.is_empty() {
-        let list: Vec<String> = bad.iter().map(|c| format!("{c:?}")).collect();
+        let list: Vec<String> = bad
+            .iter()
+            .map(|c| {
+                if c.is_control() {
+                    format!("{c:?}")
+                } else {
+                    format!("`{c}`")
+                }
+            })
+            .collect();
         cx.push(Violation::new(
             "description-charset",
             at(res, field),
@@ -679,6 +697,63 @@ fn variable_defaults(cx: &mut Cx) {
     }
 }
 
+/// The payload's binary name and environment are written into the boot script and the
+/// systemd unit: anything that could end a quoted string, a heredoc or a line is refused.
+fn payload_values(cx: &mut Cx) {
+    for p in &cx.stack.payloads {
+        let ok_binary = !p.binary.is_empty()
+            && p.binary.len() <= 64
+            && !p.binary.starts_with(['.', '-'])
+            && p.binary
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !ok_binary {
+            cx.push(Violation::new(
+                "payload-value",
+                at(&p.name, "binary"),
+                format!(
+                    "payload binary name {:?} is not a plain file name; it is written into the boot script and the systemd unit",
+                    p.binary
+                ),
+                "use letters, digits, `.`, `_` and `-` (at most 64), e.g. `webapp`",
+            ));
+        }
+        let ok_key = |k: &str| {
+            k.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        for (i, (k, v)) in p.env.iter().enumerate() {
+            if !ok_key(k) {
+                cx.push(Violation::new(
+                    "payload-value",
+                    at(&p.name, format!("env[{i}]")),
+                    format!(
+                        "environment variable name {k:?} of payload `{}` is not a shell identifier",
+                        p.name
+                    ),
+                    "use letters, digits and `_`, not starting with a digit",
+                ));
+            }
+            if let Some(c) = v
+                .chars()
+                .find(|c| c.is_control() || matches!(c, '"' | '\\' | '%'))
+            {
+                cx.push(Violation::new(
+                    "payload-value",
+                    at(&p.name, format!("env[{i}]")),
+                    format!(
+                        "value of environment variable `{k}` of payload `{}` contains {c:?}, which would break the systemd unit",
+                        p.name
+                    ),
+                    "no control characters, quotes, backslashes or `%` in payload environment values",
+                ));
+            }
+        }
+    }
+}
+
 /// `ssh-ed25519 AAAA...`, `ssh-rsa AAAA...`, `ecdsa-sha2-nistp256 AAAA...`.
 pub fn is_public_key(s: &str) -> bool {
     let mut parts = s.split_whitespace();
@@ -719,11 +794,11 @@ fn duplicate_names(cx: &mut Cx) {
                 "invalid-name",
                 at(name, ""),
                 format!(
-                    "{kind} name `{name}` is reserved: the stack's own {} uses it",
+                    "{kind} name `{name}` is reserved: the stack's own {} it",
                     if kind == Kind::Variable {
-                        "variables"
+                        "variables use"
                     } else {
-                        "log bucket and data sources"
+                        "log bucket and data sources use"
                     }
                 ),
                 "rename it",
@@ -767,7 +842,11 @@ fn resolve(cx: &mut Cx, loc: Location, name: &str, want: Kind) -> bool {
             Violation::new(
                 "wrong-kind-reference",
                 loc,
-                format!("`{name}` is a {k}, but a {want} is expected here"),
+                format!(
+                    "`{name}` is {} {k}, but {} {want} is expected here",
+                    article(k.describe()),
+                    article(want.describe())
+                ),
                 format!("name a {want} ({})", list_of(&names, want)),
             )
             .related(at(name, ""), format!("`{name}` is declared here")),
@@ -794,6 +873,14 @@ fn resolve(cx: &mut Cx, loc: Location, name: &str, want: Kind) -> bool {
         hint,
     ));
     false
+}
+
+/// "a" or "an" before a word, by its first letter.
+fn article(word: &str) -> &'static str {
+    match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    }
 }
 
 fn list_of(names: &[(&str, Kind)], want: Kind) -> String {
@@ -1072,6 +1159,17 @@ fn target_ports(cx: &mut Cx) {
     }
 }
 
+/// True when every security group named by these launch templates and load balancers
+/// exists: topology checks stay silent otherwise (the unknown reference is the error,
+/// and reasoning over a half-known graph would only add noise).
+fn sgs_resolve(s: &Stack, backends: &[Backend<'_>], albs: &[(&Alb, usize)]) -> bool {
+    backends
+        .iter()
+        .flat_map(|b| &b.lt.security_groups)
+        .chain(albs.iter().flat_map(|(a, _)| &a.security_groups))
+        .all(|r| s.security_group(r).is_some())
+}
+
 /// Security groups of the launch templates behind a target group.
 fn instance_sgs<'a>(s: &'a Stack, backends: &[Backend<'a>]) -> Vec<&'a SecurityGroup> {
     let mut out: Vec<&SecurityGroup> = Vec::new();
@@ -1095,6 +1193,9 @@ fn instance_sg_admits_alb(cx: &mut Cx) {
             continue;
         }
         let port = tg.port;
+        if !sgs_resolve(s, &backs, &frontends(s, &tg.name)) {
+            continue;
+        }
         let sgs = instance_sgs(s, &backs);
         let lt = &backs[0].lt.name;
         for (alb, li) in frontends(s, &tg.name) {
@@ -1377,6 +1478,9 @@ fn egress(cx: &mut Cx) {
     for tg in &s.target_groups {
         let backs = backends(s, &tg.name);
         if backs.is_empty() {
+            continue;
+        }
+        if !sgs_resolve(s, &backs, &frontends(s, &tg.name)) {
             continue;
         }
         let inst = instance_sgs(s, &backs);

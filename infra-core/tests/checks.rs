@@ -103,26 +103,42 @@ cases! {
         }
     unknown_reference_typo: "unknown-reference" at ("web", "security_groups[0]")
         says ["no security group named `web_gs`"]
-        // Cascade: the instances then have no security group at all, so nothing admits
-        // the ALB and the ALB has no egress to "them".
-        also ["targets-unreachable", "alb-egress-missing"]
+        // No cascade: topology checks stay silent while a security group is unknown.
+        also []
         => |s| { s.launch_templates[0].security_groups[0] = Ref::new("web_gs"); }
     unknown_reference_variable: "unknown-reference" at ("web_sg", "ingress[1].peer")
         says ["no variable named `admin_cdir`"]
         also []
         => |s| { sg(&mut s, "web_sg").ingress[1].peer = Peer::Variable("admin_cdir".into()); }
     wrong_kind_reference_listener: "wrong-kind-reference" at ("front", "listeners[0].forward")
-        says ["`web_asg` is a auto scaling group", "a target group is expected"]
+        says ["`web_asg` is an auto scaling group", "a target group is expected"]
         also []
         => |s| { s.albs[0].listeners[0].forward = Ref::new("web_asg"); }
     wrong_kind_reference_sg_is_vpc: "wrong-kind-reference" at ("web", "security_groups[0]")
         says ["`main` is a VPC", "a security group is expected"]
-        also ["targets-unreachable", "alb-egress-missing"]
+        also []
         => |s| { s.launch_templates[0].security_groups[0] = Ref::new("main"); }
     wrong_kind_reference_variable_type: "wrong-kind-reference" at ("web_sg", "ingress[1].peer")
         says ["variable `ssh_public_key`", "public_key", "cidr"]
         also []
         => |s| { sg(&mut s, "web_sg").ingress[1].peer = Peer::Variable("ssh_public_key".into()); }
+    health_check_path_relative: "health-check-path" at ("app", "health.path")
+        says ["`health`", "must start with `/`"]
+        // The payload does not serve it either.
+        also ["health-path-unserved"]
+        => |s| { s.target_groups[0].health.path = "health".into(); }
+    payload_value_binary: "payload-value" at ("site", "binary")
+        says ["\"webapp; curl x | sh\"", "boot script"]
+        also []
+        => |s| { s.payloads[0].binary = "webapp; curl x | sh".into(); }
+    payload_value_env_newline: "payload-value" at ("site", "env[0]")
+        says ["`MOTD`", "'\\n'", "systemd unit"]
+        also []
+        => |s| { s.payloads[0].env.push(("MOTD".into(), "hi\nUNIT\nrm -rf /".into())); }
+    payload_value_env_name: "payload-value" at ("site", "env[0]")
+        says ["\"1X\"", "not a shell identifier"]
+        also []
+        => |s| { s.payloads[0].env.push(("1X".into(), "ok".into())); }
     invalid_name_not_an_identifier: "invalid-name" at ("web asg", "")
         says ["`web asg` is not an identifier"]
         also []
@@ -201,11 +217,11 @@ cases! {
         also []
         => |s| { s.name = "TheVeryLongLabStackForTheExercise".into(); }
     description_charset_sg: "description-charset" at ("web_sg", "description")
-        says ["'—'", "security group descriptions"]
+        says ["`—`", "security group descriptions"]
         also []
         => |s| { sg(&mut s, "web_sg").description = Some("Instances — app port".into()); }
     description_charset_rule: "description-charset" at ("alb_sg", "ingress[0].description")
-        says ["'<'"]
+        says ["`<`"]
         also []
         => |s| { sg(&mut s, "alb_sg").ingress[0].description = Some("HTTP <public>".into()); }
     health_check_timing: "health-check-timing" at ("app", "health.timeout")
@@ -629,7 +645,6 @@ fn every_rule_has_a_case() {
 // ignored until infra-core/src is fixed; each `ignore` reason names the bug.
 
 #[test]
-
 fn duplicate_rule_sees_equivalent_peers() {
     let mut s = lab();
     sg(&mut s, "alb_sg")
@@ -646,7 +661,6 @@ fn duplicate_rule_sees_equivalent_peers() {
 }
 
 #[test]
-
 fn app_port_bypass_is_reported_once_with_two_listeners() {
     let mut s = lab();
     s.albs[0].listeners.push(Listener {
@@ -667,7 +681,6 @@ fn app_port_bypass_is_reported_once_with_two_listeners() {
 }
 
 #[test]
-
 fn a_single_bad_port_is_reported_once() {
     let mut s = lab();
     sg(&mut s, "alb_sg")
@@ -681,7 +694,6 @@ fn a_single_bad_port_is_reported_once() {
 }
 
 #[test]
-
 fn health_path_syntax_is_not_a_timing_violation() {
     let mut s = lab();
     s.target_groups[0].health.path = "health".into();
@@ -690,7 +702,6 @@ fn health_path_syntax_is_not_a_timing_violation() {
 }
 
 #[test]
-
 fn sg_doc_used_as_description_is_checked() {
     let mut s = lab();
     // No explicit description: the emitter uses the doc as the AWS description, and AWS
@@ -706,7 +717,6 @@ fn sg_doc_used_as_description_is_checked() {
 }
 
 #[test]
-
 fn a_name_that_is_not_an_identifier_is_refused() {
     let mut s = lab();
     s.autoscaling_groups[0].name = "web asg".into();
@@ -714,7 +724,6 @@ fn a_name_that_is_not_an_identifier_is_refused() {
 }
 
 #[test]
-
 fn a_name_colliding_with_generated_ones_is_refused() {
     let mut s = lab();
     s.roles[0].name = "logs".into();

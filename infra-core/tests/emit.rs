@@ -378,10 +378,18 @@ fn shell_braces_in_user_data_are_escaped() {
     let mut s = lab();
     s.payloads[0]
         .env
-        .push(("GREETING".into(), "hi ${USER} %{x}".into()));
+        .push(("GREETING".into(), "hi ${USER}".into()));
     let doc = to_terraform(&s).unwrap();
     let ud = doc["locals"]["web_user_data"].as_str().unwrap();
-    assert!(ud.contains("GREETING=hi $${USER} %%{x}"), "{ud}");
+    assert!(ud.contains("GREETING=hi $${USER}"), "{ud}");
+    // `%` is refused in environment values (systemd specifiers); the escaper still
+    // covers Terraform's `%{` directives wherever a literal reaches the output.
+    s.payloads[0].env[0].1 = "%{x}".into();
+    let ud = infra_core::to_terraform_unchecked(&s)["locals"]["web_user_data"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(ud.contains("GREETING=%%{x}"), "{ud}");
 }
 
 #[test]
@@ -768,7 +776,6 @@ fn literal_dollar_brace_is_escaped_everywhere() {
 // Bugs found (ignored until infra-core/src is fixed)
 
 #[test]
-
 fn tag_keys_are_escaped_too() {
     let mut s = lab();
     s.tags.insert("cost:${center}".into(), "x".into());
@@ -778,7 +785,6 @@ fn tag_keys_are_escaped_too() {
 }
 
 #[test]
-
 fn alb_url_carries_a_non_80_listener_port() {
     let mut s = lab();
     s.albs[0].listeners[0].port = 8080;

@@ -124,8 +124,6 @@ fn unreachable_list_names_real_rules_without_ui_cases() {
 /// The other direction: every `[rule]` a ui case shows is a rule `RULES` documents, so a
 /// check that reports under an undocumented name is caught too.
 #[test]
-#[ignore = "check bug: `health-check-path` (infra-core/src/check.rs, health_checks) is reported \
-            but missing from infra_core::RULES; tests/ui/tg/health_check_path_fail.stderr shows it"]
 fn every_rule_shown_in_ui_output_is_documented() {
     let rules = rule_names();
     let mut unknown = BTreeMap::<String, Vec<String>>::new();

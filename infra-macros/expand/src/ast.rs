@@ -161,7 +161,7 @@ pub fn parse(input: TokenStream, cx: &mut Ctxt) -> Option<StackAst> {
         return None;
     }
     c.next_tt(); // `stack`
-    let name = match c.expect_ident("the stack's name, e.g. `HelloStack`") {
+    let name = match c.expect_name("the stack's name, e.g. `HelloStack`") {
         Ok(n) => n,
         Err(e) => {
             cx.push(e);
@@ -283,7 +283,7 @@ fn parse_item(c: &mut Cursor, ast: &mut StackAst, cx: &mut Ctxt) {
         recover(c);
         return;
     };
-    let name = match c.expect_ident(&format!("the {kw}'s name")) {
+    let name = match c.expect_name(&format!("the {kw}'s name")) {
         Ok(n) => n,
         Err(e) => {
             cx.push(e);

@@ -39,11 +39,14 @@ fn kind_tokens(kind: Kind) -> TokenStream {
 /// The struct's fields: every declared resource once (first declaration), in order.
 fn fields(ast: &StackAst) -> Vec<(Ident, Kind, Vec<String>)> {
     let mut out: Vec<(Ident, Kind, Vec<String>)> = Vec::new();
+    // The first declaration of a name wins (a duplicate is an error reported elsewhere).
+    let mut seen = std::collections::HashSet::new();
     for d in &ast.declared {
         let DeclKind::Resource(kind) = d.kind else {
             continue;
         };
-        if d.name.unraw() == "outputs" || out.iter().any(|(n, _, _)| n.unraw() == d.name.unraw()) {
+        let name = d.name.unraw().to_string();
+        if name == "outputs" || !seen.insert(name) {
             continue;
         }
         let docs = d.attrs.docs.iter().map(|(s, _)| s.clone()).collect();

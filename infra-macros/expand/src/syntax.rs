@@ -12,6 +12,15 @@ use std::fmt;
 use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 
+/// Rust's strict and reserved keywords (2021 edition and later) and `_`.
+const RUST_KEYWORDS: &[&str] = &[
+    "_", "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
+];
+
 /// A span range (first token, last token): errors underline all of it.
 #[derive(Clone, Copy, Debug)]
 pub struct Sp {
@@ -222,6 +231,19 @@ impl Cursor {
     }
     pub fn expect_ident(&mut self, what: &str) -> Res<Ident> {
         self.next_ident().ok_or_else(|| self.err_expected(what))
+    }
+    /// A declared name: an identifier that can also be a Rust field or type name (the
+    /// stack becomes a struct, each resource one of its fields).
+    pub fn expect_name(&mut self, what: &str) -> Res<Ident> {
+        let id = self.expect_ident(what)?;
+        let s = id.to_string();
+        if RUST_KEYWORDS.contains(&s.as_str()) {
+            return Err(Sp::one(id.span()).error(format!(
+                "`{s}` is a Rust keyword and cannot be a name here: each name becomes a field (or the type) of the generated struct\n  help: rename it, e.g. `{}_1`",
+                s.trim_start_matches('_')
+            )));
+        }
+        Ok(id)
     }
     pub fn expect_keyword(&mut self, kw: &str) -> Res<Ident> {
         self.eat_ident(kw)
