@@ -689,7 +689,18 @@ fn looks_like_map(g: &Group) -> bool {
     let key = matches!(c.peek(), Some(TokenTree::Ident(_)))
         || matches!(c.peek(), Some(TokenTree::Literal(l)) if l.to_string().starts_with('"'));
     c.pos = 1;
-    key && c.peek_colon()
+    if key && c.peek_colon() {
+        return true;
+    }
+    // `{ path "/health" }` or `{ path, ... }` is no Rust expression either: a block with the
+    // colon forgotten. Parse it as a block so the DSL says what is wrong.
+    let ident_first = matches!(Cursor::of_group(g).peek(), Some(TokenTree::Ident(_)));
+    ident_first
+        && match c.peek() {
+            Some(TokenTree::Literal(_)) => true,
+            Some(TokenTree::Punct(p)) => p.as_char() == ',',
+            _ => false,
+        }
 }
 
 // ---------------------------------------------------------------------------------------
