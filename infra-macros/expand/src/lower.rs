@@ -351,11 +351,24 @@ impl Lx<'_> {
             self.expected(&format!("a list of {what}s `[...]`"), v);
             return None;
         };
+        self.each(items, res, field, what, Self::string)
+    }
+
+    /// Apply `f` to every item as `field[i]`; `None` when any item failed (all are tried, so
+    /// every bad item is reported).
+    fn each<T>(
+        &mut self,
+        items: &[Value],
+        res: &str,
+        field: &str,
+        what: &str,
+        f: impl Fn(&mut Self, &Value, &str, &str, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut out = Vec::new();
         let mut ok = true;
         for (i, item) in items.iter().enumerate() {
-            match self.string(item, res, &format!("{field}[{i}]"), what) {
-                Some(s) => out.push(s),
+            match f(self, item, res, &format!("{field}[{i}]"), what) {
+                Some(x) => out.push(x),
                 None => ok = false,
             }
         }
@@ -399,15 +412,7 @@ impl Lx<'_> {
                 return None;
             }
         };
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            match self.name(item, res, &format!("{field}[{i}]"), what) {
-                Some(n) => out.push(n),
-                None => ok = false,
-            }
-        }
-        ok.then_some(out)
+        self.each(&items, res, field, what, Self::name)
     }
 
     /// `main` or `main.public_subnets`: the VPC whose public subnets are meant.
