@@ -121,17 +121,7 @@ fn help_goes_to_stdout_and_bad_arguments_fail() {
 
 #[test]
 fn terraform_validates_the_output_offline() {
-    let dir = scratch_dir("hello-stack-validate");
-    std::fs::write(dir.join("main.tf.json"), run(&[]).stdout).unwrap();
-    let Some(tf) = Terraform::new(&dir) else {
-        return;
-    };
-    tf.ok(&["init", "-backend=false", "-no-color"]);
-    let out = tf.ok(&["validate", "-json", "-no-color"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["valid"], true, "{out}");
-    assert_eq!(v["warning_count"], 0, "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
+    infra_tests::validate_offline("hello-stack-validate", &run(&[]).stdout);
 }
 
 /// The boot script, rendered as the instance sees it, passes shellcheck, for both images.

@@ -170,3 +170,20 @@ pub fn wait_for_port(port: u16, timeout: std::time::Duration) -> bool {
     }
     false
 }
+
+/// Write `json` as `main.tf.json` in a scratch directory named `name`, then `terraform init`
+/// and `terraform validate` it offline; panics unless it is valid with no warning. Returns
+/// without checking (a skip) only when terraform is absent outside CI.
+pub fn validate_offline(name: &str, json: &[u8]) {
+    let dir = scratch_dir(name);
+    std::fs::write(dir.join("main.tf.json"), json).expect("write main.tf.json");
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
+    tf.ok(&["init", "-backend=false", "-no-color"]);
+    let out = tf.ok(&["validate", "-json", "-no-color"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("validate -json prints JSON");
+    assert_eq!(v["valid"], true, "{out}");
+    assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

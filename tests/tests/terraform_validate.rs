@@ -2,21 +2,11 @@
 //! `terraform` offline against hashicorp/aws 5.100.0 from the provider mirror.
 
 use infra_core::lab::{lab_stack, PayloadSpec};
-use infra_tests::{scratch_dir, Terraform};
+use infra_tests::validate_offline;
 
 fn validate(name: &str, stack: &infra_core::Stack) {
-    let dir = scratch_dir(name);
     let json = infra_core::to_json_string(stack).unwrap_or_else(|v| panic!("{v}"));
-    std::fs::write(dir.join("main.tf.json"), json).unwrap();
-    let Some(tf) = Terraform::new(&dir) else {
-        return;
-    };
-    tf.ok(&["init", "-backend=false", "-no-color"]);
-    let out = tf.ok(&["validate", "-json", "-no-color"]);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("validate -json");
-    assert_eq!(v["valid"], true, "{out}");
-    assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
-    let _ = std::fs::remove_dir_all(&dir);
+    validate_offline(name, json.as_bytes());
 }
 
 #[test]
