@@ -1193,12 +1193,13 @@ fn instance_sg_admits_alb(cx: &mut Cx) {
             continue;
         }
         let port = tg.port;
-        if !sgs_resolve(s, &backs, &frontends(s, &tg.name)) {
+        let fronts = frontends(s, &tg.name);
+        if !sgs_resolve(s, &backs, &fronts) {
             continue;
         }
         let sgs = instance_sgs(s, &backs);
         let lt = &backs[0].lt.name;
-        for (alb, li) in frontends(s, &tg.name) {
+        for (alb, li) in fronts {
             let alb_sgs: Vec<&str> = alb.security_groups.iter().map(|r| r.name()).collect();
             let from = alb_sgs
                 .first()
@@ -1480,12 +1481,13 @@ fn egress(cx: &mut Cx) {
         if backs.is_empty() {
             continue;
         }
-        if !sgs_resolve(s, &backs, &frontends(s, &tg.name)) {
+        let fronts = frontends(s, &tg.name);
+        if !sgs_resolve(s, &backs, &fronts) {
             continue;
         }
         let inst = instance_sgs(s, &backs);
         let inst_names: Vec<&str> = inst.iter().map(|g| g.name.as_str()).collect();
-        for (alb, _) in frontends(s, &tg.name) {
+        for (alb, _) in fronts {
             let alb_sgs: Vec<&SecurityGroup> = alb
                 .security_groups
                 .iter()
