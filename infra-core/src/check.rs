@@ -172,6 +172,7 @@ pub fn check(stack: &Stack) -> Vec<Violation> {
 pub fn report(stack: &Stack) -> Report {
     let mut cx = Cx {
         stack,
+        names: stack.names(),
         out: Vec::new(),
     };
     // Values.
@@ -207,6 +208,8 @@ pub fn report(stack: &Stack) -> Report {
 
 struct Cx<'a> {
     stack: &'a Stack,
+    /// Every declared name with its kind, listed once for all reference lookups.
+    names: Vec<(&'a str, Kind)>,
     out: Vec<Violation>,
 }
 
@@ -833,12 +836,12 @@ fn duplicate_names(cx: &mut Cx) {
 
 /// Check that `name`, used at `loc`, names a resource of kind `want`.
 fn resolve(cx: &mut Cx, loc: Location, name: &str, want: Kind) -> bool {
-    let names = cx.stack.names();
+    let names = &cx.names;
     if names.iter().any(|(n, k)| *n == name && *k == want) {
         return true;
     }
     if let Some((_, k)) = names.iter().find(|(n, _)| *n == name) {
-        cx.push(
+        cx.out.push(
             Violation::new(
                 "wrong-kind-reference",
                 loc,
@@ -847,7 +850,7 @@ fn resolve(cx: &mut Cx, loc: Location, name: &str, want: Kind) -> bool {
                     article(k.describe()),
                     article(want.describe())
                 ),
-                format!("name a {want} ({})", list_of(&names, want)),
+                format!("name a {want} ({})", list_of(names, want)),
             )
             .related(at(name, ""), format!("`{name}` is declared here")),
         );
@@ -861,12 +864,9 @@ fn resolve(cx: &mut Cx, loc: Location, name: &str, want: Kind) -> bool {
         .min();
     let hint = match best {
         Some((_, n)) => format!("did you mean `{n}`?"),
-        None => format!(
-            "declare a {want} named `{name}` ({})",
-            list_of(&names, want)
-        ),
+        None => format!("declare a {want} named `{name}` ({})", list_of(names, want)),
     };
-    cx.push(Violation::new(
+    cx.out.push(Violation::new(
         "unknown-reference",
         loc,
         format!("no {want} named `{name}` in this stack"),
