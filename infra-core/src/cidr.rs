@@ -2,6 +2,55 @@
 
 use ipnet::{IpNet, Ipv4Net};
 
+use crate::diag::{CheckRule, Sink, Violation};
+use crate::location::Location;
+
+pub const INVALID_CIDR: CheckRule = CheckRule::new("invalid-cidr", "a CIDR block that AWS rejects");
+pub const RULES: &[&CheckRule] = &[&INVALID_CIDR];
+
+/// Report `value` at `at` if it is not a CIDR block (IPv4 only unless `any`); the network
+/// when it is one.
+pub fn check_syntax(out: &mut Sink, at: &Location, value: &str, any: bool) -> Option<IpNet> {
+    let parsed = if any {
+        parse_any(value)
+    } else {
+        parse_v4(value).map(IpNet::V4)
+    };
+    let (example, host) = if any {
+        ("203.0.113.7/32", " (or a /32 for one host)")
+    } else {
+        ("10.0.0.0/16", "")
+    };
+    match parsed {
+        Err(CidrError::Syntax) => {
+            out.push(
+                Violation::new(
+                    &INVALID_CIDR,
+                    at.clone(),
+                    format!(
+                        "`{value}` is not an {} CIDR block",
+                        if any { "IPv4 or IPv6" } else { "IPv4" }
+                    ),
+                )
+                .help(format!("write it as a.b.c.d/n, e.g. {example}")),
+            );
+            None
+        }
+        Err(CidrError::HostBits { network }) => {
+            out.push(
+                Violation::new(
+                    &INVALID_CIDR,
+                    at.clone(),
+                    format!("`{value}` has host bits set beyond its prefix"),
+                )
+                .help(format!("use the network address: {network}{host}")),
+            );
+            None
+        }
+        Ok(net) => Some(net),
+    }
+}
+
 /// Why a CIDR string is not usable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CidrError {

@@ -3,8 +3,7 @@
 //! It is the reference the `infra!` expansion is compared with, the good stack the check
 //! tests mutate, and the input of the emitter benchmarks.
 
-use crate::model::*;
-use crate::refs::Ref;
+use crate::*;
 
 /// What the lab needs to know about its payload (the webapp crate's `spec`, passed in so
 /// that infra-core does not depend on the webapp).
@@ -156,7 +155,7 @@ mod tests {
         // The sheet: target group and SG on 80, the app started on 8000.
         let mut s = lab_stack(PayloadSpec::default(), 80);
         s.payloads[0].port = 8000;
-        let rules: Vec<&str> = crate::check(&s).iter().map(|v| v.rule).collect();
+        let rules: Vec<&str> = crate::check(&s).iter().map(|v| v.rule_name()).collect();
         assert!(rules.contains(&"target-port-mismatch"), "{rules:?}");
     }
 }

@@ -6,7 +6,9 @@
 //! can ever be mistaken for Terraform. The same script renders with sample values for
 //! shellcheck and tests ([`UserData::render_with`]).
 
-use crate::model::{Image, LaunchTemplate, Payload, Stack};
+use crate::escape::terraform_template;
+use crate::kinds::image::Image;
+use crate::kinds::payload::Payload;
 
 /// AWS's limit on user data, before base64.
 pub const MAX_BYTES: usize = 16 * 1024;
@@ -29,7 +31,7 @@ pub struct UserData {
 
 /// Escape literal text for a Terraform string template.
 pub fn escape(s: &str) -> String {
-    s.replace("${", "$${").replace("%{", "%%{")
+    terraform_template(s)
 }
 
 /// The byte offset of the first `${` or `%{` that Terraform would interpolate, if any.
@@ -93,12 +95,6 @@ impl UserData {
             })
             .sum()
     }
-}
-
-/// The user data of a launch template, if it runs a payload the stack declares.
-pub fn for_launch_template(stack: &Stack, lt: &LaunchTemplate) -> Option<UserData> {
-    let payload = stack.payload(lt.run.as_ref()?)?;
-    Some(render(payload, lt.image))
 }
 
 struct Builder(Vec<Part>);

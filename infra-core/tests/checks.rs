@@ -13,6 +13,19 @@ fn lab() -> Stack {
     lab_stack(PayloadSpec::default(), 80)
 }
 
+/// A location as the checks render it: `resource` or `resource.field`.
+fn loc(resource: &str, field: &str) -> String {
+    if field.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{field}")
+    }
+}
+
+fn hint(v: &Violation) -> String {
+    v.help.clone().unwrap_or_default()
+}
+
 fn dump(vs: &[Violation]) -> String {
     vs.iter().map(|v| format!("\n  {v}")).collect()
 }
@@ -28,10 +41,10 @@ fn expect(
     also: &[&str],
 ) -> Violation {
     let vs = check(s);
-    let at = Location::new(resource, field);
+    let at = loc(resource, field);
     let hit = vs
         .iter()
-        .find(|v| v.rule == rule && v.at == at)
+        .find(|v| v.rule_name() == rule && v.at.to_string() == at)
         .unwrap_or_else(|| panic!("no `{rule}` at `{at}`; got:{}", dump(&vs)));
     for needle in says {
         assert!(
@@ -40,7 +53,7 @@ fn expect(
             hit.message
         );
     }
-    let mut got: Vec<&str> = vs.iter().map(|v| v.rule).collect();
+    let mut got: Vec<&str> = vs.iter().map(|v| v.rule_name()).collect();
     got.sort_unstable();
     got.dedup();
     let mut want: Vec<&str> = also.iter().copied().chain([rule]).collect();
@@ -416,18 +429,18 @@ fn the_sheet_ports_are_refused_at_any_port_pair() {
     // Built the other way round: everything on the app's 8000 but the target group on 80.
     let mut s = lab_stack(PayloadSpec::default(), 8000);
     s.target_groups[0].port = 80;
-    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule_name()).collect();
     assert!(rules.contains(&"target-port-mismatch"), "{rules:?}");
     let v = check(&s)
         .into_iter()
-        .find(|v| v.rule == "target-port-mismatch")
+        .find(|v| v.rule_name() == "target-port-mismatch")
         .unwrap();
     assert!(v.message.contains("port 80") && v.message.contains("port 8000"));
-    assert_eq!(v.at, Location::new("app", "port"));
+    assert_eq!(v.at.to_string(), loc("app", "port"));
     // The related notes point at the payload's port and at the launch template running it.
-    let rel: Vec<String> = v.related.iter().map(|r| r.at.to_string()).collect();
+    let rel: Vec<String> = v.notes.iter().map(|r| r.at.to_string()).collect();
     assert_eq!(rel, ["site.port", "web.run"]);
-    assert!(v.hint.contains("site.port"), "{}", v.hint);
+    assert!(hint(&v).contains("site.port"), "{}", hint(&v));
 }
 
 #[test]
@@ -436,9 +449,9 @@ fn unknown_reference_suggests_the_closest_name() {
     s.launch_templates[0].security_groups[0] = Ref::new("web_gs");
     let v = check(&s)
         .into_iter()
-        .find(|v| v.rule == "unknown-reference")
+        .find(|v| v.rule_name() == "unknown-reference")
         .unwrap();
-    assert_eq!(v.hint, "did you mean `web_sg`?");
+    assert_eq!(hint(&v), "did you mean `web_sg`?");
 }
 
 #[test]
@@ -447,12 +460,12 @@ fn unknown_reference_without_a_close_name_lists_the_declared_ones() {
     s.launch_templates[0].role = Some(Ref::new("zzzzzzzz"));
     let v = check(&s)
         .into_iter()
-        .find(|v| v.rule == "unknown-reference")
+        .find(|v| v.rule_name() == "unknown-reference")
         .unwrap();
-    assert_eq!(v.at, Location::new("web", "role"));
+    assert_eq!(v.at.to_string(), loc("web", "role"));
     assert!(v.message.contains("no instance role named `zzzzzzzz`"));
-    assert!(!v.hint.contains("did you mean"), "{}", v.hint);
-    assert!(v.hint.contains("`web_role`"), "{}", v.hint);
+    assert!(!hint(&v).contains("did you mean"), "{}", hint(&v));
+    assert!(hint(&v).contains("`web_role`"), "{}", hint(&v));
 }
 
 #[test]
@@ -461,11 +474,11 @@ fn wrong_kind_reference_points_at_the_declaration() {
     s.launch_templates[0].security_groups[0] = Ref::new("main");
     let v = check(&s)
         .into_iter()
-        .find(|v| v.rule == "wrong-kind-reference")
+        .find(|v| v.rule_name() == "wrong-kind-reference")
         .unwrap();
-    assert_eq!(v.related.len(), 1);
-    assert_eq!(v.related[0].at, Location::new("main", ""));
-    assert!(v.hint.contains("`alb_sg`") && v.hint.contains("`web_sg`"));
+    assert_eq!(v.notes.len(), 1);
+    assert_eq!(v.notes[0].at.to_string(), loc("main", ""));
+    assert!(hint(&v).contains("`alb_sg`") && hint(&v).contains("`web_sg`"));
 }
 
 #[test]
@@ -479,8 +492,8 @@ fn a_waived_rule_moves_to_report_waived_with_its_reason() {
     assert!(rep.violations.is_empty(), "{}", dump(&rep.violations));
     assert_eq!(rep.waived.len(), 1);
     let (v, reason) = &rep.waived[0];
-    assert_eq!(v.rule, "ssh-open-to-world");
-    assert_eq!(v.at, Location::new("web_sg", "ingress[2].peer"));
+    assert_eq!(v.rule_name(), "ssh-open-to-world");
+    assert_eq!(v.at.to_string(), loc("web_sg", "ingress[2].peer"));
     assert_eq!(reason, "short-lived classroom demo");
     assert!(check(&s).is_empty());
 }
@@ -509,9 +522,9 @@ fn every_waivable_rule_can_be_waived() {
     s.roles[0].waivers.push(waiver("role-too-broad", "lab"));
     let rep = report(&s);
     assert!(rep.violations.is_empty(), "{}", dump(&rep.violations));
-    let mut waived: Vec<&str> = rep.waived.iter().map(|(v, _)| v.rule).collect();
+    let mut waived: Vec<&str> = rep.waived.iter().map(|(v, _)| v.rule_name()).collect();
     waived.sort_unstable();
-    let mut all = WAIVABLE.to_vec();
+    let mut all = waivable();
     all.sort_unstable();
     assert_eq!(waived, all);
 }
@@ -530,7 +543,7 @@ fn a_waiver_on_a_non_waivable_rule_silences_nothing() {
     let rules: Vec<(&str, String)> = rep
         .violations
         .iter()
-        .map(|v| (v.rule, v.at.to_string()))
+        .map(|v| (v.rule_name(), v.at.to_string()))
         .collect();
     assert_eq!(
         rules,
@@ -542,7 +555,7 @@ fn a_waiver_on_a_non_waivable_rule_silences_nothing() {
     assert!(rep.violations[1]
         .message
         .contains("`payload-unreadable` is not a rule that can be waived"));
-    assert!(rep.violations[1].hint.contains("ssh-open-to-world"));
+    assert!(hint(&rep.violations[1]).contains("ssh-open-to-world"));
 }
 
 #[test]
@@ -557,7 +570,7 @@ fn a_waiver_on_another_rule_does_not_cover_this_one() {
         .push(Rule::tcp(22, Peer::Internet));
     let got: Vec<String> = check(&s)
         .iter()
-        .map(|v| format!("{} {}", v.rule, v.at))
+        .map(|v| format!("{} {}", v.rule_name(), v.at))
         .collect();
     assert_eq!(
         got,
@@ -578,7 +591,7 @@ fn all_violations_are_reported_together() {
     s.launch_templates[0].root_volume.encrypted = false; // 3. plain-text disk
     let got: Vec<(&str, String)> = check(&s)
         .iter()
-        .map(|v| (v.rule, v.at.to_string()))
+        .map(|v| (v.rule_name(), v.at.to_string()))
         .collect();
     assert_eq!(
         got,
@@ -604,7 +617,7 @@ fn check_is_deterministic() {
 
 #[test]
 fn rules_are_unique_kebab_case_and_waivable_ones_exist() {
-    let mut names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = rules().iter().map(|r| r.name).collect();
     for n in &names {
         assert!(
             n.chars()
@@ -616,8 +629,8 @@ fn rules_are_unique_kebab_case_and_waivable_ones_exist() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), len, "duplicate rule names in RULES");
-    for w in WAIVABLE {
-        assert!(names.contains(w), "WAIVABLE names unknown rule {w}");
+    for w in waivable() {
+        assert!(names.contains(&w), "waivable() names unknown rule {w}");
     }
 }
 
@@ -625,16 +638,16 @@ fn rules_are_unique_kebab_case_and_waivable_ones_exist() {
 fn every_violation_names_a_catalogued_rule() {
     // Across all the cases above, no check emits a rule name missing from RULES.
     for r in CASE_RULES {
-        assert!(RULES.iter().any(|(n, _)| n == r), "{r} is not in RULES");
+        assert!(rules().iter().any(|x| x.name == *r), "{r} is not in RULES");
     }
 }
 
 /// A rule added to `RULES` without a case above fails here.
 #[test]
 fn every_rule_has_a_case() {
-    let missing: Vec<&str> = RULES
+    let missing: Vec<&str> = rules()
         .iter()
-        .map(|(n, _)| *n)
+        .map(|r| r.name)
         .filter(|n| !CASE_RULES.contains(n))
         .collect();
     assert!(missing.is_empty(), "rules without a test case: {missing:?}");
@@ -675,7 +688,7 @@ fn app_port_bypass_is_reported_once_with_two_listeners() {
         .push(Rule::tcp(80, Peer::Cidr("10.0.0.0/16".into())));
     let n = check(&s)
         .iter()
-        .filter(|v| v.rule == "app-port-bypasses-alb")
+        .filter(|v| v.rule_name() == "app-port-bypasses-alb")
         .count();
     assert_eq!(n, 1, "{}", dump(&check(&s)));
 }
@@ -688,7 +701,7 @@ fn a_single_bad_port_is_reported_once() {
         .push(Rule::tcp(0, Peer::Cidr("10.0.0.0/16".into())));
     let vs: Vec<Violation> = check(&s)
         .into_iter()
-        .filter(|v| v.rule == "port-range")
+        .filter(|v| v.rule_name() == "port-range")
         .collect();
     assert_eq!(vs.len(), 1, "{}", dump(&vs));
 }
@@ -697,7 +710,7 @@ fn a_single_bad_port_is_reported_once() {
 fn health_path_syntax_is_not_a_timing_violation() {
     let mut s = lab();
     s.target_groups[0].health.path = "health".into();
-    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = check(&s).iter().map(|v| v.rule_name()).collect();
     assert!(!rules.contains(&"health-check-timing"), "{rules:?}");
 }
 
@@ -710,7 +723,7 @@ fn sg_doc_used_as_description_is_checked() {
     let vs = check(&s);
     assert!(
         vs.iter()
-            .any(|v| v.rule == "description-charset" && v.at.resource == "alb_sg"),
+            .any(|v| v.rule_name() == "description-charset" && v.at.resource == "alb_sg"),
         "{}",
         dump(&vs)
     );

@@ -691,7 +691,7 @@ fn a_stack_with_violations_is_refused_with_all_of_them() {
         .push(Rule::tcp(22, Peer::Cidr("::/0".into())));
     s.launch_templates[0].imdsv2_required = false;
     let err = to_terraform(&s).unwrap_err();
-    let rules: Vec<&str> = err.0.iter().map(|v| v.rule).collect();
+    let rules: Vec<&str> = err.0.iter().map(|v| v.rule_name()).collect();
     assert_eq!(
         rules,
         [

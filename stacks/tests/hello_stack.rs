@@ -138,8 +138,7 @@ fn user_data_is_shellcheck_clean_on_both_images() {
     ] {
         let mut lt = hello.web.clone();
         lt.image = image;
-        let ud =
-            infra_core::userdata::for_launch_template(&stack, &lt).expect("the lab runs a payload");
+        let ud = lt.user_data(stack.world()).expect("the lab runs a payload");
         let script = ud.render_with(|expr| match expr {
             e if e.ends_with(".bucket") => "hello-stack-site-artifact-2026".into(),
             e if e.ends_with(".key") => "webapp/0123abcd".into(),

@@ -1,6 +1,6 @@
 //! Every check rule has a compile-fail ui test, or a stated reason why the DSL cannot reach it.
 //!
-//! For each rule in `infra_core::RULES`, some `tests/ui/<topic>/*_fail.stderr` must contain
+//! For each rule in `infra_core::rules()`, some `tests/ui/<topic>/*_fail.stderr` must contain
 //! `[rule-name]` (the macro renders a violation as `message [rule]`), and the conventional
 //! case `tests/ui/<topic>/<rule_with_underscores>_fail.rs` must exist with its `_pass.rs`
 //! neighbour. A rule that cannot be triggered from `infra!` at compile time is listed in
@@ -44,7 +44,7 @@ fn ui_files(suffix: &str) -> BTreeMap<String, String> {
 }
 
 fn rule_names() -> Vec<&'static str> {
-    infra_core::RULES.iter().map(|(name, _)| *name).collect()
+    infra_core::rules().iter().map(|r| r.name).collect()
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn unreachable_list_names_real_rules_without_ui_cases() {
     for (rule, why) in UNREACHABLE {
         assert!(
             rules.contains(rule),
-            "UNREACHABLE lists `{rule}`, which is not in infra_core::RULES"
+            "UNREACHABLE lists `{rule}`, which is not in infra_core::rules()"
         );
         assert!(!why.trim().is_empty(), "`{rule}` needs a reason");
         let tag = format!("[{rule}]");
@@ -121,7 +121,7 @@ fn unreachable_list_names_real_rules_without_ui_cases() {
     }
 }
 
-/// The other direction: every `[rule]` a ui case shows is a rule `RULES` documents, so a
+/// The other direction: every `[rule]` a ui case shows is a rule `rules()` documents, so a
 /// check that reports under an undocumented name is caught too.
 #[test]
 fn every_rule_shown_in_ui_output_is_documented() {
@@ -148,6 +148,6 @@ fn every_rule_shown_in_ui_output_is_documented() {
     }
     assert!(
         unknown.is_empty(),
-        "ui output shows rule names that infra_core::RULES does not list: {unknown:?}"
+        "ui output shows rule names that infra_core::rules() does not list: {unknown:?}"
     );
 }

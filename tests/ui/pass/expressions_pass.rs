@@ -49,5 +49,5 @@ fn main() {
     // The same checks run at synth time: a bad run-time value is refused there.
     std::env::set_var("LAB_DESIRED", "9");
     let err = ExprStack::new().to_terraform().unwrap_err();
-    assert!(err.0.iter().any(|v| v.rule == "asg-size"), "{err}");
+    assert!(err.0.iter().any(|v| v.rule_name() == "asg-size"), "{err}");
 }

@@ -39,6 +39,6 @@ fn main() {
     assert!(tf["resource"]["aws_security_group"]["web_sg"].is_object(), "{tf}");
     let report = ::infra_core::check::report(&stack.stack());
     assert_eq!(report.waived.len(), 1, "{:?}", report.waived);
-    assert_eq!(report.waived[0].0.rule, "ssh-open-to-world");
+    assert_eq!(report.waived[0].0.rule_name(), "ssh-open-to-world");
     assert_eq!(report.waived[0].1, "lab bastion, destroyed after class");
 }

@@ -1,0 +1,299 @@
+//! `launch_template`: what each instance is (image, type, security groups, role, key, the
+//! payload its user data installs), with IMDSv2 and an encrypted root volume by default.
+
+use serde_json::{json, Map, Value};
+
+use crate::diag::{CheckRule, Sink, Violation};
+use crate::kinds::image::Image;
+use crate::kinds::instance_role::InstanceRole;
+use crate::kinds::key_pair::KeyPair;
+use crate::kinds::payload::Payload;
+use crate::kinds::security_group::SecurityGroup;
+use crate::location::Field;
+use crate::naming::kebab;
+use crate::resource::{Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World};
+use crate::tf::{interp, lit, name_tag, Doc};
+use crate::userdata::{self, UserData};
+
+pub static INFO: KindInfo = KindInfo {
+    keyword: "launch_template",
+    display: "launch template",
+    tf_types: &["aws_launch_template"],
+    address: "aws_launch_template.NAME",
+    attributes: &[
+        ("id", "${ADDR.id}"),
+        ("latest_version", "${ADDR.latest_version}"),
+    ],
+};
+
+pub const IMAGE: Field = Field::new("image");
+pub const INSTANCE_TYPE: Field = Field::new("instance_type");
+pub const SECURITY_GROUPS: Field = Field::new("security_groups");
+pub const ROLE: Field = Field::new("role");
+pub const KEY_PAIR: Field = Field::new("key_pair");
+pub const RUN: Field = Field::new("run");
+pub const IMDSV2_REQUIRED: Field = Field::new("imdsv2_required");
+pub const ROOT_VOLUME: Field = Field::new("root_volume");
+/// `root_volume.size`.
+pub const SIZE: Field = Field::new("size");
+/// `root_volume.encrypted`.
+pub const ENCRYPTED: Field = Field::new("encrypted");
+
+pub const USER_DATA_TOO_LARGE: CheckRule =
+    CheckRule::new("user-data-too-large", "user data over AWS's 16 KB");
+pub const USER_DATA_UNESCAPED: CheckRule = CheckRule::new(
+    "user-data-unescaped",
+    "a literal `${` in user data that Terraform would interpolate",
+);
+pub const IMDSV1_ALLOWED: CheckRule =
+    CheckRule::waivable("imdsv1-allowed", "instance metadata without IMDSv2 tokens");
+pub const ROOT_VOLUME_UNENCRYPTED: CheckRule =
+    CheckRule::waivable("root-volume-unencrypted", "an unencrypted root volume");
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootVolume {
+    pub size_gib: u32,
+    pub encrypted: bool,
+}
+
+impl Default for RootVolume {
+    fn default() -> Self {
+        RootVolume {
+            size_gib: 8,
+            encrypted: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchTemplate {
+    pub name: String,
+    pub doc: Option<String>,
+    pub image: Image,
+    pub instance_type: String,
+    pub security_groups: Vec<Ref<SecurityGroup>>,
+    pub role: Option<Ref<InstanceRole>>,
+    pub key_pair: Option<Ref<KeyPair>>,
+    /// The payload the user data installs and starts.
+    pub run: Option<Ref<Payload>>,
+    /// IMDSv2 only (`http_tokens = "required"`). Turning it off needs a waiver.
+    pub imdsv2_required: bool,
+    pub root_volume: RootVolume,
+    pub waivers: Vec<Waiver>,
+}
+
+impl LaunchTemplate {
+    pub fn new(name: &str, image: Image, instance_type: &str) -> Self {
+        LaunchTemplate {
+            name: name.to_string(),
+            doc: None,
+            image,
+            instance_type: instance_type.to_string(),
+            security_groups: Vec::new(),
+            role: None,
+            key_pair: None,
+            run: None,
+            imdsv2_required: true,
+            root_volume: RootVolume::default(),
+            waivers: Vec::new(),
+        }
+    }
+
+    /// The user data, if it runs a payload the stack declares.
+    pub fn user_data(&self, w: &dyn World) -> Option<UserData> {
+        let payload = w.get(self.run.as_ref()?)?;
+        Some(userdata::render(payload, self.image))
+    }
+
+    pub fn id(&self) -> Attr<Id> {
+        self.to_ref().id()
+    }
+}
+
+impl Ref<LaunchTemplate> {
+    pub fn id(&self) -> Attr<Id> {
+        Attr::new(self.name(), LaunchTemplate::KIND, "id")
+    }
+}
+
+impl Resource for LaunchTemplate {
+    const KIND: Kind = Kind::new(&INFO);
+    const RULES: &'static [&'static CheckRule] = &[
+        &USER_DATA_TOO_LARGE,
+        &USER_DATA_UNESCAPED,
+        &IMDSV1_ALLOWED,
+        &ROOT_VOLUME_UNENCRYPTED,
+    ];
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn references(&self, out: &mut Vec<Reference>) {
+        let me = self.loc();
+        for (i, sg) in self.security_groups.iter().enumerate() {
+            out.push(Reference::to(me.at(SECURITY_GROUPS).nth(i), sg));
+        }
+        if let Some(r) = &self.role {
+            out.push(Reference::to(me.at(ROLE), r));
+        }
+        if let Some(k) = &self.key_pair {
+            out.push(Reference::to(me.at(KEY_PAIR), k));
+        }
+        if let Some(p) = &self.run {
+            out.push(Reference::to(me.at(RUN), p));
+        }
+    }
+
+    fn waivers<'a>(&'a self, out: &mut Vec<Scoped<'a>>) {
+        for w in &self.waivers {
+            out.push(Scoped {
+                scope: self.loc(),
+                waiver: w,
+                recorded_on: ("aws_launch_template", self.name.clone()),
+            });
+        }
+    }
+
+    fn check(&self, w: &dyn World, out: &mut Sink) {
+        let Some(ud) = self.user_data(w) else {
+            return;
+        };
+        let size = ud.worst_case_len();
+        if size > userdata::MAX_BYTES {
+            out.push(
+                Violation::new(
+                    &USER_DATA_TOO_LARGE,
+                    self.loc().at(RUN),
+                    format!(
+                        "user data of `{}` is {size} bytes before base64; AWS allows {}",
+                        self.name,
+                        userdata::MAX_BYTES
+                    ),
+                )
+                .help("move configuration into the payload artifact"),
+            );
+        }
+        if let Some(pos) = userdata::unescaped_interpolation(&ud.to_template()) {
+            out.push(
+                Violation::new(
+                    &USER_DATA_UNESCAPED,
+                    self.loc().at(RUN),
+                    format!(
+                        "user data of `{}` has an unescaped `${{` at byte {pos}",
+                        self.name
+                    ),
+                )
+                .help("write `$${` for a literal `${` in Terraform strings"),
+            );
+        }
+    }
+
+    fn check_defaults(&self, out: &mut Sink) {
+        if !self.imdsv2_required {
+            out.push(
+                Violation::new(
+                    &IMDSV1_ALLOWED,
+                    self.loc().at(IMDSV2_REQUIRED),
+                    format!(
+                        "launch template `{}` allows IMDSv1 (metadata without session tokens)",
+                        self.name
+                    ),
+                )
+                .help("keep IMDSv2 required (the default); the payload uses tokens"),
+            );
+        }
+        if !self.root_volume.encrypted {
+            out.push(
+                Violation::new(
+                    &ROOT_VOLUME_UNENCRYPTED,
+                    self.loc().at(ROOT_VOLUME).at(ENCRYPTED),
+                    format!(
+                        "launch template `{}` has an unencrypted root volume",
+                        self.name
+                    ),
+                )
+                .help("keep the root volume encrypted (the default)"),
+            );
+        }
+    }
+
+    fn emit(&self, w: &dyn World, doc: &mut Doc) {
+        let n = &self.name;
+        let stack = w.kebab_name();
+        doc.data(
+            "aws_ssm_parameter",
+            &format!("{n}_ami"),
+            json!({ "name": self.image.ssm_parameter() }),
+        );
+        let mut body = Map::new();
+        body.insert(
+            "name_prefix".into(),
+            json!(format!("{stack}-{}-", kebab(n))),
+        );
+        body.insert(
+            "image_id".into(),
+            interp(format!("data.aws_ssm_parameter.{n}_ami.insecure_value")),
+        );
+        body.insert("instance_type".into(), lit(&self.instance_type));
+        let sgs: Vec<Value> = self
+            .security_groups
+            .iter()
+            .map(|r| interp(format!("aws_security_group.{}.id", r.name())))
+            .collect();
+        body.insert("vpc_security_group_ids".into(), Value::Array(sgs));
+        body.insert("update_default_version".into(), json!(true));
+        body.insert(
+            "metadata_options".into(),
+            json!({
+                "http_endpoint": "enabled",
+                "http_tokens": if self.imdsv2_required { "required" } else { "optional" },
+                "http_put_response_hop_limit": 1,
+                "instance_metadata_tags": "disabled",
+            }),
+        );
+        body.insert(
+            "block_device_mappings".into(),
+            json!([{
+                "device_name": "/dev/xvda",
+                "ebs": {
+                    "volume_size": self.root_volume.size_gib,
+                    "volume_type": "gp3",
+                    "encrypted": self.root_volume.encrypted,
+                    "delete_on_termination": true,
+                },
+            }]),
+        );
+        body.insert("monitoring".into(), json!({ "enabled": true }));
+        if let Some(r) = &self.role {
+            body.insert(
+                "iam_instance_profile".into(),
+                json!({ "arn": format!("${{aws_iam_instance_profile.{}.arn}}", r.name()) }),
+            );
+        }
+        if let Some(k) = &self.key_pair {
+            // `count` is 0 when the key variable is unset: `one()` then gives null.
+            body.insert(
+                "key_name".into(),
+                interp(format!("one(aws_key_pair.{}[*].key_name)", k.name())),
+            );
+        }
+        if let Some(ud) = self.user_data(w) {
+            doc.locals
+                .insert(format!("{n}_user_data"), json!(ud.to_template()));
+            body.insert(
+                "user_data".into(),
+                interp(format!("base64encode(local.{n}_user_data)")),
+            );
+        }
+        body.insert(
+            "tag_specifications".into(),
+            json!([
+                { "resource_type": "instance", "tags": name_tag(&stack, n) },
+                { "resource_type": "volume", "tags": name_tag(&stack, n) },
+            ]),
+        );
+        body.insert("tags".into(), name_tag(&stack, n));
+        doc.res("aws_launch_template", n, Value::Object(body));
+    }
+}

@@ -1,0 +1,259 @@
+//! `launch_template web { image: amazon_linux_2023, instance_type: t2.micro,
+//! security_groups: [web_sg], role?: .., key_pair?: .., run?: payload,
+//! imdsv2?: required | optional, root_volume?: { size?: 8, encrypted?: true } }`,
+//! which may carry `#[waive(rule, "reason")]`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use infra_core::kinds::launch_template::{
+    ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, ROLE, ROOT_VOLUME, RUN,
+    SECURITY_GROUPS, SIZE,
+};
+use infra_core::resource::WAIVERS;
+use infra_core::{Image, LaunchTemplate, Location, Ref, Resource, RootVolume};
+
+use crate::cursor::Cursor;
+use crate::fields::Fields;
+use crate::gen::{doc, opt_ref, refs, string, waivers, Gen, ToRust};
+use crate::items::{body, Decl, DslKind, Item};
+use crate::lowering::Lower;
+use crate::place::{Errors, Extent, Res};
+use crate::value::{Body, Value};
+
+struct LaunchTemplateItem(Body);
+
+impl DslKind for LaunchTemplate {
+    const WAIVABLE: bool = true;
+
+    fn parse(c: &mut Cursor, cx: &mut Errors) -> Res<Box<dyn Item>> {
+        Ok(Box::new(LaunchTemplateItem(body(
+            c,
+            cx,
+            "launch template",
+        )?)))
+    }
+}
+
+impl Item for LaunchTemplateItem {
+    fn lower(&self, lx: &mut Lower, d: &Decl) {
+        let me = d.loc();
+        let f = Fields::new(
+            d.owner(),
+            &self.0.fields,
+            &[
+                "image",
+                "instance_type",
+                "security_groups",
+                "role",
+                "key_pair",
+                "run",
+                "imdsv2",
+                "root_volume",
+            ],
+            d.name_at(),
+            lx.cx,
+        );
+        lx.no_others(&self.0.others, &f.owner);
+        let image = f
+            .required("image", "amazon_linux_2023", lx.cx)
+            .and_then(|v| image(lx, v, &me.at(IMAGE)));
+        let instance_type = f
+            .required("instance_type", "t2.micro", lx.cx)
+            .and_then(|v| instance_type(lx, v, &me.at(INSTANCE_TYPE)));
+        let sgs = f
+            .required("security_groups", "[web_sg]", lx.cx)
+            .and_then(|v| lx.names(v, &me.at(SECURITY_GROUPS), "security group"));
+        let role = lx.opt_name(f.get("role"), &me.at(ROLE), "instance role");
+        let key_pair = lx.opt_name(f.get("key_pair"), &me.at(KEY_PAIR), "key pair");
+        let run = lx.opt_name(f.get("run"), &me.at(RUN), "payload");
+        let imdsv2 = match f.get("imdsv2") {
+            None => Some(true),
+            Some(v) => {
+                lx.span(&me.at(IMDSV2_REQUIRED), v.sp());
+                match v.as_ident().map(|s| s.text.as_str()) {
+                    Some("required") => Some(true),
+                    Some("optional") => Some(false),
+                    _ => {
+                        lx.expected("`required` or `optional`", v);
+                        None
+                    }
+                }
+            }
+        };
+        let root = match f.field("root_volume") {
+            None => Some(RootVolume::default()),
+            Some(fd) => root_volume(lx, &fd.value, &me.at(ROOT_VOLUME)),
+        };
+        let waivers = lx.waivers(&d.attrs, &me.at(WAIVERS));
+        let (
+            Some(image),
+            Some(instance_type),
+            Some(sgs),
+            Some(role),
+            Some(key_pair),
+            Some(run),
+            Some(imdsv2),
+            Some(root_volume),
+        ) = (image, instance_type, sgs, role, key_pair, run, imdsv2, root)
+        else {
+            return;
+        };
+        lx.out.stack.launch_templates.push(LaunchTemplate {
+            name: d.name(),
+            doc: d.doc(),
+            image,
+            instance_type,
+            security_groups: sgs.into_iter().map(Ref::new).collect(),
+            role: role.map(Ref::new),
+            key_pair: key_pair.map(Ref::new),
+            run: run.map(Ref::new),
+            imdsv2_required: imdsv2,
+            root_volume,
+            waivers,
+        });
+    }
+}
+
+fn image(lx: &mut Lower, v: &Value, at: &Location) -> Option<Image> {
+    lx.span(at, v.sp());
+    let keywords: Vec<&str> = Image::ALL.iter().map(|i| i.keyword()).collect();
+    match v.as_ident().map(|s| s.text.as_str()) {
+        Some(word) => match Image::from_keyword(word) {
+            Some(i) => Some(i),
+            None => {
+                lx.unknown_word(
+                    v.sp(),
+                    format!(
+                        "unknown image `{word}`: expected `amazon_linux_2023` or `amazon_linux_2`"
+                    ),
+                    word,
+                    &keywords,
+                );
+                None
+            }
+        },
+        None => {
+            lx.expected("an image (`amazon_linux_2023` or `amazon_linux_2`)", v);
+            None
+        }
+    }
+}
+
+fn instance_type(lx: &mut Lower, v: &Value, at: &Location) -> Option<String> {
+    lx.span(at, v.sp());
+    let text = match v {
+        Value::Path(segs) => segs
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join("."),
+        Value::Str(s, _) => s.clone(),
+        Value::Expr(_) => return lx.string(v, at, "an instance type"),
+        _ => {
+            lx.expected("an instance type such as `t2.micro`", v);
+            return None;
+        }
+    };
+    match instance_type_problem(&text) {
+        None => Some(text),
+        Some(why) => {
+            lx.cx.push(
+                v.sp()
+                    .error(format!("`{text}` is not an instance type: {why}"))
+                    .help("write `family.size`, e.g. `t2.micro`, `t3.small`, `c5.2xlarge`"),
+            );
+            None
+        }
+    }
+}
+
+fn root_volume(lx: &mut Lower, v: &Value, at: &Location) -> Option<RootVolume> {
+    lx.span(at, v.sp());
+    let Value::Map(fields, sp) = v else {
+        lx.expected("`{ size: 8, encrypted: true }`", v);
+        return None;
+    };
+    let f = Fields::new(
+        "root_volume".to_string(),
+        fields,
+        &["size", "encrypted"],
+        Extent::one(sp.start),
+        lx.cx,
+    );
+    let mut rv = RootVolume::default();
+    if let Some(v) = f.get("size") {
+        rv.size_gib = lx.uint(v, &at.at(SIZE), "a size in GiB")?;
+    }
+    if let Some(v) = f.get("encrypted") {
+        rv.encrypted = lx.boolean(v, &at.at(ENCRYPTED))?;
+    }
+    Some(rv)
+}
+
+/// Why `text` is not an EC2 instance type (`family.size`), if it is not.
+pub fn instance_type_problem(text: &str) -> Option<String> {
+    let Some((family, size)) = text.split_once('.') else {
+        return Some("it has no `.` between family and size".to_string());
+    };
+    let fam_ok = family.starts_with(|c: char| c.is_ascii_lowercase())
+        && family.chars().any(|c| c.is_ascii_digit())
+        && family
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !fam_ok {
+        return Some(format!(
+            "`{family}` is not an instance family (a letter, a generation digit and options, e.g. `t3`, `m6i`, `c7gn`)"
+        ));
+    }
+    let digits = size.trim_end_matches("xlarge");
+    let size_ok = matches!(
+        size,
+        "nano" | "micro" | "small" | "medium" | "large" | "xlarge" | "metal"
+    ) || (size.ends_with("xlarge")
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit()))
+        || size
+            .strip_prefix("metal-")
+            .is_some_and(|s| s.ends_with("xl"));
+    if !size_ok {
+        return Some(format!(
+            "`{size}` is not an instance size (nano, micro, small, medium, large, xlarge, 2xlarge, ..., metal)"
+        ));
+    }
+    None
+}
+
+impl ToRust for LaunchTemplate {
+    fn to_rust(&self, g: &Gen) -> TokenStream {
+        let me = self.loc();
+        let name = string(&self.name);
+        let d = doc(&self.doc);
+        let image = match self.image {
+            Image::AmazonLinux2023 => quote!(::infra_core::Image::AmazonLinux2023),
+            Image::AmazonLinux2 => quote!(::infra_core::Image::AmazonLinux2),
+        };
+        let it = g.s(&me.at(INSTANCE_TYPE), &self.instance_type);
+        let sgs = refs(&self.security_groups);
+        let role = opt_ref(&self.role);
+        let kp = opt_ref(&self.key_pair);
+        let run = opt_ref(&self.run);
+        let imds = self.imdsv2_required;
+        let size = g.n(&me.at(ROOT_VOLUME).at(SIZE), self.root_volume.size_gib);
+        let enc = self.root_volume.encrypted;
+        let w = waivers(&self.waivers);
+        quote!(::infra_core::LaunchTemplate {
+            name: #name,
+            doc: #d,
+            image: #image,
+            instance_type: #it,
+            security_groups: #sgs,
+            role: #role,
+            key_pair: #kp,
+            run: #run,
+            imdsv2_required: #imds,
+            root_volume: ::infra_core::RootVolume { size_gib: #size, encrypted: #enc },
+            waivers: #w,
+        })
+    }
+}
