@@ -10,6 +10,7 @@
 pub mod check;
 pub mod cidr;
 pub mod emit;
+pub mod escape;
 pub mod lab;
 pub mod model;
 pub mod refs;
