@@ -6,7 +6,8 @@
 #   2. the edit-to-error loop: `cargo check -p stacks` after an edit of the lab block (a doc
 #      comment of the stack changes), warm;
 #   3. the expansion benchmark (criterion, `cargo bench -p infra-expand --bench expand`):
-#      the medians of each benchmark.
+#      the medians of each benchmark, both checkouts running BEFORE's bench source (the
+#      same generated block), so the figures compare the code, not the inputs.
 # Each checkout builds in its own target dir under target/bench-house/, so the two never
 # share artifacts. Prints a table of medians and after/before ratios.
 #
@@ -66,8 +67,13 @@ for side in before after; do
     cp "$OUT/lab-$side.bak" "$lab"
     RESULT[check_$side]=$(jq '.results[0].median' "$OUT/check-$side.json")
 
-    # 3. The expansion benchmark.
+    # 3. The expansion benchmark, on the same input for both: the BEFORE checkout's bench
+    #    source (public API only: infra_expand::{expand, lower}) is run in each checkout.
+    bench="$dir/infra-macros/expand/benches/expand.rs"
+    cp "$bench" "$OUT/bench-$side.bak"
+    cp "$BEFORE/infra-macros/expand/benches/expand.rs" "$bench"
     (cd "$dir" && CARGO_TARGET_DIR="$target" cargo bench -q -p infra-expand --bench expand -- --noplot >&2)
+    cp "$OUT/bench-$side.bak" "$bench"
     for b in "$target"/criterion/*/*/new/estimates.json; do
         name=$(basename "$(dirname "$(dirname "$b")")")
         group=$(basename "$(dirname "$(dirname "$(dirname "$b")")")")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the tools the infra test suite needs (idempotent; fast when done).
-#   apt:  wrk nginx hyperfine shellcheck
+#   apt:  wrk nginx hyperfine shellcheck systemd (its offline unit parser, for the escaper tests)
 #   venv: target/tools-venv with moto[server] (AWS emulator) and checkov
 # Usage: scripts/setup-tools.sh            (from anywhere inside the repo)
 # Env:   TOOLS_VENV (default <repo>/target/tools-venv), PYTHON (default python3)
@@ -17,7 +17,7 @@ CHECKOV_VERSION="3.3.30"
 STAMP_CONTENT="moto[server]==$MOTO_VERSION checkov==$CHECKOV_VERSION"
 STAMP="$VENV/.tools-stamp"
 
-APT_TOOLS=(wrk nginx hyperfine shellcheck)
+APT_TOOLS=(wrk nginx hyperfine shellcheck systemd)
 
 log() { printf '[setup-tools] %s\n' "$*" >&2; }
 die() { printf '[setup-tools] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -1,14 +1,22 @@
 //! User data: the boot script that fetches the payload from S3, installs it as a hardened
 //! systemd service and starts it.
 //!
-//! The script is a sequence of literal text and Terraform interpolations. Literal text goes
-//! through one escaper ([`escape`]: `${` -> `$${`, `%{` -> `%%{`), so no shell `${VAR}`
-//! can ever be mistaken for Terraform. The same script renders with sample values for
-//! shellcheck and tests ([`UserData::render_with`]).
+//! The script is a sequence of literal text and Terraform interpolations. Every value of the
+//! stack written into it goes through the escaper of the language it lands in
+//! ([`crate::escape`]): shell words through [`escape::bash_word`], unit-file lines through
+//! the `systemd_*` escapers, the unit itself through a quoted here-document
+//! ([`escape::bash_heredoc`]), and then all literal text through the Terraform template
+//! escaper ([`escape()`]: `${` -> `$${`, `%{` -> `%%{`), so no shell `${VAR}` can ever be
+//! mistaken for Terraform. The same script renders with sample values for shellcheck and
+//! tests ([`UserData::render_with`]).
 
-use crate::escape::terraform_template;
+use crate::escape::{self, Unrepresentable};
 use crate::kinds::image::Image;
 use crate::kinds::payload::Payload;
+
+/// Escape literal text for a Terraform string template (see
+/// [`escape::terraform_template`]).
+pub use crate::escape::terraform_template as escape;
 
 /// AWS's limit on user data, before base64.
 pub const MAX_BYTES: usize = 16 * 1024;
@@ -27,11 +35,6 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserData {
     pub parts: Vec<Part>,
-}
-
-/// Escape literal text for a Terraform string template.
-pub fn escape(s: &str) -> String {
-    terraform_template(s)
 }
 
 /// The byte offset of the first `${` or `%{` that Terraform would interpolate, if any.
@@ -111,26 +114,46 @@ impl Builder {
     }
 }
 
-/// Shell single-quoting for a literal value.
-fn sq(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 /// The boot script for `payload` on `image`.
 ///
 /// Amazon Linux 2023 (systemd 252) gets a `DynamicUser` unit with an ambient
 /// `CAP_NET_BIND_SERVICE`. Amazon Linux 2 (systemd 219) knows neither directive and would
 /// silently run the service as root, so there the script creates a system user and grants
 /// the binary the capability with `setcap` instead.
+///
+/// A payload value that one of the target languages cannot carry (see [`try_render`]; the
+/// checks refuse such payloads first) gives a script that installs nothing: it prints why
+/// and exits 1.
 pub fn render(payload: &Payload, image: Image) -> UserData {
+    try_render(payload, image).unwrap_or_else(|e| refusal(&e))
+}
+
+/// The boot script for `payload` on `image`, or the first value that cannot be written
+/// safely into it ([`Unrepresentable`]).
+pub fn try_render(payload: &Payload, image: Image) -> Result<UserData, Unrepresentable> {
+    use escape::{
+        bash_comment, bash_heredoc, bash_word, systemd_environment, systemd_exec_path, systemd_text,
+    };
     let bin = &payload.binary;
-    let svc = format!("{bin}.service");
     let dir = format!("/opt/{bin}");
+    let exe = format!("{dir}/{bin}");
+    let svc = format!("{bin}.service");
+    // Shell words.
+    let dir_w = bash_word(&dir)?;
+    let new_w = bash_word(&format!("{exe}.new"))?;
+    let exe_w = bash_word(&exe)?;
+    let bin_w = bash_word(bin)?;
+    let unit_path_w = bash_word(&format!("/etc/systemd/system/{svc}"))?;
+    let svc_w = bash_word(&svc)?;
+
     let mut b = Builder(Vec::new());
     b.text("#!/bin/bash\n");
     b.text(&format!(
-        "# infra: install and start payload `{}` ({bin}) on port {}.\n",
-        payload.name, payload.port
+        "# {}\n",
+        bash_comment(&format!(
+            "infra: install and start payload `{}` ({bin}) on port {}.",
+            payload.name, payload.port
+        ))?
     ));
     b.text("set -euo pipefail\n");
     b.text("BUCKET=");
@@ -140,10 +163,10 @@ pub fn render(payload: &Payload, image: Image) -> UserData {
     b.text("\nREGION=");
     b.interp("data.aws_region.current.name".to_string(), 32);
     b.text("\n");
-    b.text(&format!("install -d -m 0755 {dir}\n"));
+    b.text(&format!("install -d -m 0755 {dir_w}\n"));
     b.text(&format!(
         r#"for attempt in 1 2 3 4 5; do
-  if aws s3 cp --only-show-errors --region "$REGION" "s3://$BUCKET/$KEY" {dir}/{bin}.new; then
+  if aws s3 cp --only-show-errors --region "$REGION" "s3://$BUCKET/$KEY" {new_w}; then
     break
   fi
   if [ "$attempt" -eq 5 ]; then
@@ -152,24 +175,21 @@ pub fn render(payload: &Payload, image: Image) -> UserData {
   fi
   sleep $((attempt * 3))
 done
-chmod 0755 {dir}/{bin}.new
-mv -f {dir}/{bin}.new {dir}/{bin}
+chmod 0755 {new_w}
+mv -f {new_w} {exe_w}
 "#
     ));
+
+    // The unit file: systemd syntax, carried verbatim by a quoted here-document.
     let mut env = vec![
         (payload.port_env.clone(), payload.port.to_string()),
         ("BIND".to_string(), "0.0.0.0".to_string()),
     ];
     env.extend(payload.env.iter().cloned());
-    let env_lines: String = env
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "Environment={}\n",
-                sq(&format!("{k}={v}")).replace('\'', "\"")
-            )
-        })
-        .collect();
+    let mut env_lines = String::new();
+    for (k, v) in &env {
+        env_lines.push_str(&format!("Environment={}\n", systemd_environment(k, v)?));
+    }
     let (identity, hardening) = match image {
         Image::AmazonLinux2023 => (
             "DynamicUser=yes\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n".to_string(),
@@ -181,24 +201,24 @@ mv -f {dir}/{bin}.new {dir}/{bin}
         ),
         Image::AmazonLinux2 => {
             b.text(&format!(
-                "id -u {bin} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin {bin}\n\
-                 setcap cap_net_bind_service=+ep {dir}/{bin}\n"
+                "id -u {bin_w} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin {bin_w}\n\
+                 setcap cap_net_bind_service=+ep {exe_w}\n"
             ));
+            let user = systemd_text(bin)?;
             (
-                format!("User={bin}\nGroup={bin}\n"),
+                format!("User={user}\nGroup={user}\n"),
                 "ProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\n",
             )
         }
     };
-    b.text(&format!(
-        "cat > /etc/systemd/system/{svc} <<'UNIT'\n\
-         [Unit]\n\
-         Description=infra payload {name} ({bin})\n\
+    let unit = format!(
+        "[Unit]\n\
+         Description={description}\n\
          Wants=network-online.target\n\
          After=network-online.target\n\
          \n\
          [Service]\n\
-         ExecStart={dir}/{bin}\n\
+         ExecStart={exec}\n\
          {env_lines}\
          {identity}\
          CapabilityBoundingSet=CAP_NET_BIND_SERVICE\n\
@@ -209,13 +229,32 @@ mv -f {dir}/{bin}.new {dir}/{bin}
          TimeoutStopSec=25\n\
          \n\
          [Install]\n\
-         WantedBy=multi-user.target\n\
-         UNIT\n\
+         WantedBy=multi-user.target\n",
+        description = systemd_text(&format!("infra payload {} ({bin})", payload.name))?,
+        exec = systemd_exec_path(&exe)?,
+    );
+    b.text(&format!(
+        "cat > {unit_path_w} {}\
          systemctl daemon-reload\n\
-         systemctl enable --now {svc}\n",
-        name = payload.name,
+         systemctl enable --now {svc_w}\n",
+        bash_heredoc(UNIT_DELIMITER, &unit)?
     ));
-    UserData { parts: b.0 }
+    Ok(UserData { parts: b.0 })
+}
+
+/// The here-document delimiter of the unit file. No unit line can equal it: every line is
+/// empty, a `[Section]` or a `Key=value`, and the escapers refuse newlines in values;
+/// [`escape::bash_heredoc`] refuses it anyway.
+pub const UNIT_DELIMITER: &str = "UNIT";
+
+/// A boot script that installs nothing and says why: for a payload [`try_render`] refuses.
+fn refusal(e: &Unrepresentable) -> UserData {
+    // `Unrepresentable`'s message quotes the value with `{:?}`: no NUL or newline is left.
+    let msg = escape::bash_quote(&format!("infra: not installing the payload: {e}"))
+        .unwrap_or_else(|_| "'infra: not installing the payload'".to_string());
+    UserData {
+        parts: vec![Part::Text(format!("#!/bin/bash\necho {msg} >&2\nexit 1\n"))],
+    }
 }
 
 #[cfg(test)]

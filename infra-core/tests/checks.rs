@@ -148,6 +148,10 @@ cases! {
         says ["`MOTD`", "'\\n'", "systemd unit"]
         also []
         => |s| { s.payloads[0].env.push(("MOTD".into(), "hi\nUNIT\nrm -rf /".into())); }
+    payload_value_port_env: "payload-value" at ("site", "port_env")
+        says ["\"PO RT\"", "not a shell identifier"]
+        also []
+        => |s| { s.payloads[0].port_env = "PO RT".into(); }
     payload_value_env_name: "payload-value" at ("site", "env[0]")
         says ["\"1X\"", "not a shell identifier"]
         also []
@@ -742,4 +746,16 @@ fn a_name_colliding_with_generated_ones_is_refused() {
     s.roles[0].name = "logs".into();
     s.launch_templates[0].role = Some(Ref::new("logs"));
     assert!(!check(&s).is_empty());
+}
+
+/// Quotes, backslashes, `%` and `'` in environment values are escaped for systemd, not
+/// refused: only what the unit cannot carry (control characters) is a violation.
+#[test]
+fn env_values_the_systemd_escaper_carries_are_accepted() {
+    let mut s = lab();
+    for v in [r#"say "hi""#, r"C:\x", "100%", "it's", "$HOME;#"] {
+        s.payloads[0].env = vec![("MOTD".into(), v.into())];
+        let vs = check(&s);
+        assert!(vs.is_empty(), "{v:?} refused:{}", dump(&vs));
+    }
 }

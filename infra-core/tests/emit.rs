@@ -382,14 +382,14 @@ fn shell_braces_in_user_data_are_escaped() {
     let doc = to_terraform(&s).unwrap();
     let ud = doc["locals"]["web_user_data"].as_str().unwrap();
     assert!(ud.contains("GREETING=hi $${USER}"), "{ud}");
-    // `%` is refused in environment values (systemd specifiers); the escaper still
-    // covers Terraform's `%{` directives wherever a literal reaches the output.
+    // The checks refuse `%` in environment values; unchecked, the value is escaped for
+    // systemd (`%` -> `%%`, a specifier otherwise), then for Terraform (`%{` -> `%%{`).
     s.payloads[0].env[0].1 = "%{x}".into();
     let ud = infra_core::to_terraform_unchecked(&s)["locals"]["web_user_data"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(ud.contains("GREETING=%%{x}"), "{ud}");
+    assert!(ud.contains("Environment=\"GREETING=%%%{x}\"\n"), "{ud}");
 }
 
 #[test]

@@ -4,9 +4,11 @@
 use serde_json::json;
 
 use crate::diag::{CheckRule, Sink, Violation};
+use crate::escape;
 use crate::kinds::bucket::private_bucket;
 use crate::kinds::values::check_port;
-use crate::location::Field;
+use crate::location::{Field, Location};
+use crate::naming;
 use crate::resource::{Attr, Kind, KindInfo, Ref, Resource, Str, World};
 use crate::route;
 use crate::tf::{lit, Doc};
@@ -139,19 +141,19 @@ impl Resource for Payload {
                 .help("use letters, digits, `.`, `_` and `-` (at most 64), e.g. `webapp`"),
             );
         }
-        let ok_key = |k: &str| {
-            k.chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        };
+        // Names and values are written into the unit through the systemd escaper
+        // (`Environment="NAME=value"`, quotes, backslashes and `%` escaped): refused here is
+        // only what that escaper cannot carry.
+        let mut envs: Vec<(Location, &str, &str)> = vec![(me.at(PORT_ENV), &self.port_env, "80")];
         for (i, (k, v)) in self.env.iter().enumerate() {
-            let at = me.at(ENV).nth(i);
-            if !ok_key(k) {
+            envs.push((me.at(ENV).nth(i), k, v));
+        }
+        for (at, k, v) in envs {
+            if !naming::is_identifier(k) {
                 out.push(
                     Violation::new(
                         &PAYLOAD_VALUE,
-                        at.clone(),
+                        at,
                         format!(
                             "environment variable name {k:?} of payload `{}` is not a shell identifier",
                             self.name
@@ -159,21 +161,17 @@ impl Resource for Payload {
                     )
                     .help("use letters, digits and `_`, not starting with a digit"),
                 );
-            }
-            if let Some(c) = v
-                .chars()
-                .find(|c| c.is_control() || matches!(c, '"' | '\\' | '%'))
-            {
+            } else if let Err(e) = escape::systemd_environment(k, v) {
                 out.push(
                     Violation::new(
                         &PAYLOAD_VALUE,
                         at,
                         format!(
-                            "value of environment variable `{k}` of payload `{}` contains {c:?}, which would break the systemd unit",
-                            self.name
+                            "value of environment variable `{k}` of payload `{}` {}, which would break the systemd unit",
+                            self.name, e.reason
                         ),
                     )
-                    .help("no control characters, quotes, backslashes or `%` in payload environment values"),
+                    .help("no control characters in payload environment values (quotes, backslashes and `%` are escaped for systemd)"),
                 );
             }
         }
