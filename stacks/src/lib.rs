@@ -21,7 +21,7 @@ infra! {
         vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
 
         /// Item 6: the web app, listening on port 80 (stated once, derived everywhere).
-        payload site = webapp::spec { port: 80 }
+        payload site = webapp_spec { port: 80 }
 
         /// Item 2: the load balancer takes HTTP from the internet.
         security_group alb_sg in main {
