@@ -11,7 +11,7 @@ infra! {
         variable ssh_key: public_key;
         variable foo: string = "bar";
         vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
-        payload site = webapp::spec { port: 80 }
+        payload site = webapp_spec { port: 80 }
         security_group alb_sg in main {
             ingress tcp 80 from internet,
             egress tcp site.port to web_sg,
@@ -43,7 +43,7 @@ infra! {
 fn main() {
     let stack = HelloStack::new();
     assert_eq!(stack.site.port, 80);
-    assert_eq!(stack.site.health_path, webapp::spec::HEALTH_PATH);
+    assert_eq!(stack.site.health_path, webapp_spec::HEALTH_PATH);
     assert_eq!(stack.app.health.path, "/health");
     assert_eq!(stack.front.dns_name().expression(), "${aws_lb.front.dns_name}");
     assert!(stack.check().is_empty(), "{:?}", stack.check());
