@@ -57,6 +57,9 @@ mod codegen;
 mod lower;
 mod syntax;
 
+#[doc(hidden)]
+pub mod source;
+
 use proc_macro2::TokenStream;
 
 use crate::ast::StackAst;
