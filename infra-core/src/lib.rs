@@ -13,6 +13,7 @@ pub mod emit;
 pub mod lab;
 pub mod model;
 pub mod refs;
+pub mod route;
 pub mod userdata;
 pub mod violation;
 
