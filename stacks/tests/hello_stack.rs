@@ -95,7 +95,7 @@ fn output_is_the_whole_lab() {
     assert_eq!(r["aws_lb_target_group"]["app"]["port"], 80);
     assert_eq!(
         r["aws_lb_target_group"]["app"]["health_check"]["path"],
-        webapp::spec::HEALTH_PATH
+        webapp_spec::HEALTH_PATH
     );
     assert_eq!(r["aws_lb_listener"]["front_80"]["port"], 80);
     assert_eq!(

@@ -18,23 +18,9 @@ mod routes;
 
 pub use routes::{config_app, AppState};
 
-/// What the infrastructure must know about the payload: plain consts, no dependency on the
-/// other workspace crates. The router is built from these, so routes are never retyped.
-pub mod spec {
-    pub const BINARY: &str = "webapp";
-    pub const DEFAULT_PORT: u16 = 8000;
-    pub const PORT_ENV: &str = "PORT";
-    pub const BIND_ENV: &str = "BIND";
-    pub const HEALTH_PATH: &str = "/health";
-    pub const ROUTES: &[&str] = &[
-        "/",
-        "/health",
-        "/hello/{name}",
-        "/bonjour/{name}",
-        "/salama/{name}",
-    ];
-    pub const SHUTDOWN_TIMEOUT_SECS: u64 = 20;
-}
+/// What the infrastructure must know about the payload: the dependency-free `webapp-spec`
+/// crate, re-exported. The router is built from it, so routes are never retyped.
+pub use webapp_spec as spec;
 
 use std::{io, net::SocketAddr, time::Duration};
 

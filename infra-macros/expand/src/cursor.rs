@@ -8,7 +8,7 @@ use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree
 use crate::place::{Diag, Errors, Extent, Res};
 
 /// Rust's strict and reserved keywords (2021 edition and later) and `_`.
-const RUST_KEYWORDS: &[&str] = &[
+pub const RUST_KEYWORDS: &[&str] = &[
     "_", "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
     "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
     "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",

@@ -35,6 +35,9 @@ mod place;
 mod stack;
 mod value;
 
+#[doc(hidden)]
+pub mod source;
+
 use proc_macro2::TokenStream;
 
 use crate::lowering::Lowered;

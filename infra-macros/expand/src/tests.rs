@@ -5,43 +5,21 @@ use proc_macro2::TokenStream;
 
 use crate::{expand, instance_type_problem, lower};
 
-const LAB: &str = r#"
-    /// The lab.
-    pub stack HelloStack {
-        region: "us-east-1",
-        tags: { Project: "tp2" },
-        variable admin_cidr: cidr;
-        variable ssh_key: public_key;
-        vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
-        payload site = webapp::spec { port: 80 }
-        security_group alb_sg in main {
-            ingress tcp 80 from internet,
-            egress tcp site.port to web_sg,
-        }
-        security_group web_sg in main {
-            ingress tcp site.port from alb_sg,
-            ingress tcp 22 from var(admin_cidr),
-            egress tcp 443 to internet,
-        }
-        instance_role web_role { read: site }
-        key_pair ops { public_key: var(ssh_key) }
-        launch_template web {
-            image: amazon_linux_2023, instance_type: t2.micro,
-            security_groups: [web_sg], role: web_role, key_pair: ops, run: site,
-        }
-        target_group app in main { port: site.port, health: site.health }
-        alb front in main.public_subnets { security_groups: [alb_sg], listener 80 => app }
-        autoscaling_group web_asg {
-            launch_template: web, subnets: main.public_subnets,
-            min: 2, desired: 2, max: 4, target_groups: [app], scale: cpu_average(50),
-        }
-        /// The DNS name.
-        output alb_dns = front.dns_name;
-    }
-"#;
+/// The lab as `stacks` compiles it: the one file it is written in.
+const LAB: &str = include_str!("../../../stacks/src/hello_stack.rs");
 
+/// `src` with `from` replaced by `to`; fails when `from` is not there, so an edit of the
+/// lab file cannot silently turn a test into a no-op.
+fn edit(src: &str, from: &str, to: &str) -> String {
+    assert!(src.contains(from), "{from:?} is not in the source");
+    src.replace(from, to)
+}
+
+/// The tokens of `src`: the `infra!` block of a file (positions stay the file's), or the
+/// whole text.
 fn ts(src: &str) -> TokenStream {
-    src.parse().expect("test input tokenizes")
+    crate::source::macro_body(src, "infra")
+        .unwrap_or_else(|| src.parse().expect("test input tokenizes"))
 }
 
 /// Every error as (message, line, column of its first token), lines relative to `src`.
@@ -86,8 +64,11 @@ fn assert_error_at(src: &str, rule_or_text: &str, needle: &str, nth: usize) {
 fn the_lab_lowers_with_derived_ports() {
     let stack = lower(ts(LAB)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(stack.name, "HelloStack");
-    assert_eq!(stack.doc.as_deref(), Some("The lab."));
-    assert_eq!(stack.tags["Project"], "tp2");
+    assert_eq!(
+        stack.doc.as_deref(),
+        Some("The lab: an ALB in front of 2..4 instances running the webapp.")
+    );
+    assert_eq!(stack.tags["Project"], "tp2-alb-asg");
     let app = &stack.target_groups[0];
     assert_eq!(app.port, 80, "derived from site.port");
     assert_eq!(stack.security_groups[1].ingress[0].from_port, 80);
@@ -97,7 +78,10 @@ fn the_lab_lowers_with_derived_ports() {
         stack.outputs[0].value.kind,
         <infra_core::Alb as infra_core::Resource>::KIND
     );
-    assert_eq!(stack.outputs[0].doc.as_deref(), Some("The DNS name."));
+    assert_eq!(
+        stack.outputs[0].doc.as_deref(),
+        Some("Item 11: the load balancer's DNS name.")
+    );
 }
 
 #[test]
@@ -106,14 +90,14 @@ fn expand_generates_the_struct() {
     assert!(!out.contains("compile_error"), "{out}");
     assert!(out.contains("pub struct HelloStack"));
     assert!(out.contains("pub front : :: infra_core :: Alb"));
-    assert!(out.contains("webapp :: spec :: HEALTH_PATH"));
+    assert!(out.contains("webapp_spec :: HEALTH_PATH"));
 }
 
 #[test]
 fn literal_forms_and_ranges() {
-    let src = LAB
-        .replace(
-            "payload site = webapp::spec { port: 80 }",
+    let src = edit(
+        LAB,
+            "payload site = webapp_spec { port: 80 }",
             r#"payload site { binary: "webapp", port: 80, health: "/health", routes: ["/", "/health"] }"#,
         )
         .replace("egress tcp 443 to internet", "egress tcp 443..=444 to internet");
@@ -126,13 +110,14 @@ fn literal_forms_and_ranges() {
 
 #[test]
 fn seed_mistake_points_at_the_port_literal() {
-    let src = LAB.replace("port: site.port, health", "port: 8000, health");
+    let src = edit(LAB, "port: site.port, health", "port: 8000, health");
     assert_error_at(&src, "[target-port-mismatch]", "8000", 0);
 }
 
 #[test]
 fn ssh_from_the_internet_points_at_the_peer() {
-    let src = LAB.replace(
+    let src = edit(
+        LAB,
         "ingress tcp 22 from var(admin_cidr)",
         "ingress tcp 22 from internet",
     );
@@ -149,7 +134,8 @@ fn ssh_from_the_internet_points_at_the_peer() {
 
 #[test]
 fn duplicate_name_points_at_the_second_declaration() {
-    let src = LAB.replace(
+    let src = edit(
+        LAB,
         "key_pair ops {",
         "security_group web_role in main { egress tcp 443 to internet }\n        key_pair ops {",
     );
@@ -158,25 +144,29 @@ fn duplicate_name_points_at_the_second_declaration() {
 
 #[test]
 fn unknown_reference_points_at_the_identifier() {
-    let src = LAB.replace("listener 80 => app", "listener 80 => ap");
+    let src = edit(LAB, "listener 80 => app", "listener 80 => ap");
     assert_error_at(&src, "did you mean `app`?", "ap }", 0);
-    let src = LAB.replace(
-        "security_groups: [web_sg], role",
-        "security_groups: [web_sg, alb], role",
+    let src = edit(
+        LAB,
+        "security_groups: [web_sg],",
+        "security_groups: [web_sg, alb],",
     );
-    assert_error_at(&src, "[unknown-reference]", "alb], role", 0);
+    assert_error_at(&src, "[unknown-reference]", "alb],", 0);
 }
 
 #[test]
 fn asg_sizes_point_at_the_value() {
-    let src = LAB.replace("min: 2, desired: 2, max: 4", "min: 5, desired: 2, max: 4");
+    let src = edit(
+        LAB,
+        "min: 2, desired: 2, max: 4",
+        "min: 5, desired: 2, max: 4",
+    );
     assert_error_at(&src, "[asg-size]", "5, desired", 0);
 }
 
 #[test]
 fn all_violations_are_reported_at_once() {
-    let src = LAB
-        .replace("min: 2, desired: 2", "min: 3, desired: 2")
+    let src = edit(LAB, "min: 2, desired: 2", "min: 3, desired: 2")
         .replace("port: site.port, health", "port: 8000, health")
         .replace(
             "ingress tcp 22 from var(admin_cidr)",
@@ -198,14 +188,14 @@ fn all_violations_are_reported_at_once() {
 #[test]
 fn run_time_values_defer_their_violations() {
     // The port is a Rust expression: the mismatch with the payload cannot be known here.
-    let src = LAB.replace("port: site.port, health", "port: { 8000 }, health");
+    let src = edit(LAB, "port: site.port, health", "port: { 8000 }, health");
     assert_eq!(errors(&src), []);
     // Module-form payload: its health path is unknown, so is the target group's.
-    let src = LAB.replace("health: site.health", r#"health: "/nope""#);
+    let src = edit(LAB, "health: site.health", r#"health: "/nope""#);
     assert!(lower(ts(&src)).is_ok(), "routes unknown at compile time");
     // Literal form: the same mistake is caught.
     let src = src.replace(
-        "payload site = webapp::spec { port: 80 }",
+        "payload site = webapp_spec { port: 80 }",
         r#"payload site { binary: "webapp", port: 80, health: "/health" }"#,
     );
     assert_error_at(&src, "[health-path-unserved]", "\"/nope\"", 0);
@@ -245,7 +235,8 @@ fn parse_errors_accumulate_and_recover() {
 
 #[test]
 fn waivers_and_docs_reach_the_model() {
-    let src = LAB.replace(
+    let src = edit(
+        LAB,
         "ingress tcp 22 from var(admin_cidr)",
         "/// SSH for the bastion\n #[waive(ssh_open_to_world, \"lab bastion\")] ingress tcp 22 from internet",
     );
@@ -255,7 +246,8 @@ fn waivers_and_docs_reach_the_model() {
     assert_eq!(r.waivers[0].rule, "ssh-open-to-world");
     assert_eq!(r.waivers[0].reason, "lab bastion");
     // A waiver that silences nothing is itself reported, at the waiver.
-    let src = LAB.replace(
+    let src = edit(
+        LAB,
         "egress tcp 443 to internet",
         "#[waive(ssh_open_to_world, \"why\")] egress tcp 443 to internet",
     );
@@ -290,7 +282,7 @@ fn expand_never_panics_on_truncated_or_mangled_input() {
 
 #[test]
 fn errors_emit_the_stub_struct() {
-    let src = LAB.replace("min: 2, desired", "min: \"2\", desired");
+    let src = edit(LAB, "min: 2, desired", "min: \"2\", desired");
     let out = expand(ts(&src)).to_string();
     assert!(out.contains("compile_error"));
     assert!(out.contains("pub struct HelloStack"));

@@ -2,7 +2,8 @@
 //! returns is always a well-formed Rust file (the stack, or `compile_error!`s plus stubs).
 //!
 //! Inputs: random token soups drawn from the DSL's own vocabulary, and mutations of the lab
-//! block (drop, duplicate, swap tokens; replace literals and identifiers; truncate groups).
+//! block as written in `stacks/src/hello_stack.rs`, extended (drop, duplicate, swap tokens;
+//! replace literals and identifiers; truncate groups).
 //! Strings are turned into tokens with `str::parse`, as rustc would lex them; a string that
 //! does not lex is skipped. Case counts are bounded so the test runs in a few seconds in debug.
 
@@ -10,51 +11,106 @@ use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-const LAB: &str = r#"
-    /// The lab: an ALB in front of 2..4 instances.
-    pub stack HelloStack {
-        region: "us-east-1",
-        tags: { Project: "tp2", Owner: "ops" },
-        variable admin_cidr: cidr;
-        variable ssh_key: public_key;
-        variable foo: string = "bar";
-        vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
-        payload site { binary: "webapp", port: 8000, health: "/health", routes: ["/", "/health"] }
-        security_group alb_sg in main {
-            ingress tcp 80 from internet,
-            egress tcp site.port to web_sg,
-        }
-        security_group web_sg in main {
-            /// HTTP from the load balancer
-            ingress tcp site.port from alb_sg,
-            ingress tcp 22 from var(admin_cidr),
+/// The lab as written in its one file (the stack `hello_stack` prints).
+const HELLO_STACK_RS: &str = include_str!("../../../stacks/src/hello_stack.rs");
+
+/// The lab's `infra!` input, read out of [`HELLO_STACK_RS`], extended with grammar the lab
+/// itself does not use, so that mutations reach it too: a port range, a waiver and a rule
+/// doc comment in the instance security group; IMDSv2 and root volume settings on the
+/// launch template; a string variable with a default; a literal-form payload; a target group
+/// with a full health check block and a run-time `{ expr }` value. Built once per thread.
+fn lab() -> TokenStream {
+    thread_local! {
+        static LAB: TokenStream = extended_lab();
+    }
+    LAB.with(TokenStream::clone)
+}
+
+fn extended_lab() -> TokenStream {
+    let lab = infra_expand::source::macro_body(HELLO_STACK_RS, "infra")
+        .expect("stacks/src/hello_stack.rs holds an infra! { ... } block");
+    let lab = append_to(
+        lab,
+        ("security_group", Some("web_sg")),
+        r#"
+            /// A port range from one address
             ingress tcp 2222..=2223 from "203.0.113.7/32",
             #[waive(ssh_open_to_world, "bastion, destroyed after class")]
             ingress tcp 22 from internet,
-            egress tcp 443 to internet,
+        "#,
+    );
+    let lab = append_to(
+        lab,
+        ("launch_template", Some("web")),
+        "imdsv2: required, root_volume: { size: 8, encrypted: true },",
+    );
+    append_to(
+        lab,
+        ("stack", None),
+        r#"
+            variable foo: string = "bar";
+            payload extra { binary: "webapp", port: 8000, health: "/health", routes: ["/", "/health"] }
+            target_group extra_tg in main {
+                port: extra.port,
+                health: { path: "/health", interval: 15, timeout: 5, healthy_threshold: 2,
+                          unhealthy_threshold: 3, port: traffic_port, matcher: "200" },
+                deregistration_delay: { 30 + 0 },
+            }
+        "#,
+    )
+}
+
+/// `ts` with `extra` appended inside the body (the first `{ }` group after it) of the first
+/// `keyword name` (any name when `None`), searched depth first. Panics when there is none,
+/// so a change to the lab's file that drops the item fails here, not silently.
+fn append_to(ts: TokenStream, item: (&str, Option<&str>), extra: &str) -> TokenStream {
+    fn go(ts: TokenStream, item: (&str, Option<&str>), extra: &TokenStream) -> (TokenStream, bool) {
+        let mut trees: Vec<TokenTree> = ts.into_iter().collect();
+        let is_ident = |t: &TokenTree, s: Option<&str>| matches!(t, TokenTree::Ident(i) if s.is_none_or(|s| i == s));
+        let head = (0..trees.len().saturating_sub(1))
+            .find(|&i| is_ident(&trees[i], Some(item.0)) && is_ident(&trees[i + 1], item.1));
+        let body = head.and_then(|h| {
+            (h + 2..trees.len()).find(
+                |&j| matches!(&trees[j], TokenTree::Group(g) if g.delimiter() == Delimiter::Brace),
+            )
+        });
+        if let Some(j) = body {
+            if let TokenTree::Group(g) = &trees[j] {
+                let mut inner = g.stream();
+                let ends_with_comma = inner
+                    .clone()
+                    .into_iter()
+                    .last()
+                    .is_none_or(|t| matches!(&t, TokenTree::Punct(p) if p.as_char() == ','));
+                if !ends_with_comma && item.0 != "stack" {
+                    inner.extend(lex(",").unwrap());
+                }
+                inner.extend(extra.clone());
+                let mut ng = Group::new(Delimiter::Brace, inner);
+                ng.set_span(g.span());
+                trees[j] = TokenTree::Group(ng);
+            }
+            return (trees.into_iter().collect(), true);
         }
-        instance_role web_role { read: site }
-        key_pair ops { public_key: var(ssh_key) }
-        launch_template web {
-            image: amazon_linux_2023, instance_type: t2.micro,
-            security_groups: [web_sg], role: web_role, key_pair: ops, run: site,
-            imdsv2: required, root_volume: { size: 8, encrypted: true },
+        let mut found = false;
+        for t in &mut trees {
+            if let (TokenTree::Group(g), false) = (&*t, found) {
+                let (inner, hit) = go(g.stream(), item, extra);
+                if hit {
+                    let mut ng = Group::new(g.delimiter(), inner);
+                    ng.set_span(g.span());
+                    *t = TokenTree::Group(ng);
+                    found = true;
+                }
+            }
         }
-        target_group app in main {
-            port: site.port,
-            health: { path: "/health", interval: 15, timeout: 5, healthy_threshold: 2,
-                      unhealthy_threshold: 3, port: traffic_port, matcher: "200" },
-        }
-        alb front in main.public_subnets { security_groups: [alb_sg], listener 80 => app }
-        autoscaling_group web_asg {
-            launch_template: web, subnets: main.public_subnets,
-            min: 2, desired: { 2 + 0 }, max: 4, target_groups: [app], scale: cpu_average(50),
-        }
-        /// The load balancer's DNS name.
-        output alb_dns = front.dns_name;
-        output alb_url = front.url;
+        (trees.into_iter().collect(), found)
     }
-"#;
+    let extra = lex(extra).expect("the extension lexes");
+    let (ts, found) = go(ts, item, &extra);
+    assert!(found, "no `{} {:?}` in the lab", item.0, item.1);
+    ts
+}
 
 /// Words and punctuation of the DSL (and a few near misses) for random token soups.
 const VOCAB: &[&str] = &[
@@ -496,6 +552,27 @@ fn config(cases: u32) -> Config {
     }
 }
 
+/// Found by mutating the lab (whose payload module is one identifier, `webapp_spec`): a
+/// one-identifier module path that is raw (`r#type`) is a module like any other, and a Rust
+/// keyword (`fn`, `_`, `in`) is a DSL error, never a panic or `fn::BINARY`.
+#[test]
+fn one_ident_payload_module_raw_or_keyword() {
+    let src = |m: &str| lex(&format!("stack S {{ payload site = {m} {{ port: 80 }} }}")).unwrap();
+    for m in ["r#type", "r#x"] {
+        // A raw identifier is a module name like any other.
+        let lowered = std::panic::catch_unwind(|| infra_expand::lower(src(m)).is_ok());
+        assert!(matches!(lowered, Ok(true)), "{m}: {lowered:?}");
+        let out = infra_expand::expand(src(m));
+        assert!(syn::parse2::<syn::File>(out).is_ok(), "{m}");
+    }
+    for m in ["fn", "_", "in"] {
+        // A keyword is not a module: a DSL error, and the output stays a Rust file.
+        assert!(infra_expand::lower(src(m)).is_err(), "{m}");
+        let out = infra_expand::expand(src(m));
+        assert!(syn::parse2::<syn::File>(out).is_ok(), "{m}");
+    }
+}
+
 /// A keyword (or `_`) as a resource or stack name (`vpc in { .. }`, `stack fn { }`) is a DSL
 /// error, and the output stays a Rust file (no field `pub in: ...`).
 #[test]
@@ -518,8 +595,7 @@ fn keyword_names_expand_to_a_rust_file() {
 
 #[test]
 fn lab_block_lowers_cleanly() {
-    let ts = lex(LAB).unwrap();
-    // The literal payload listens on 8000 and the lab derives every port from it.
+    let ts = lab();
     if let Err(e) = infra_expand::lower(ts.clone()) {
         let all: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
         panic!("the lab block should be valid:\n{}", all.join("\n"));
@@ -533,7 +609,7 @@ proptest! {
     /// Mutations of the lab block: one to four edits anywhere in the tree.
     #[test]
     fn mutated_lab_never_panics(ms in prop::collection::vec(mutation(), 1..5)) {
-        let mut ts = lex(LAB).unwrap();
+        let mut ts = lab();
         for m in &ms {
             ts = apply(ts, m);
         }

@@ -4,7 +4,7 @@ use infra_macros::infra;
 infra! {
     stack Lab {
         vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
-        payload site = webapp::spec { port: 80 }
+        payload site = webapp_spec { port: 80 }
         security_group alb_sg in main {
             ingress tcp 80 from internet,
             egress tcp site.port to web_sg,

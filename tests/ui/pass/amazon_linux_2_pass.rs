@@ -5,7 +5,7 @@ infra! {
     pub(crate) stack Al2Stack {
         region: "eu-west-3",
         vpc main { cidr: "10.1.0.0/16", public_subnets: ["10.1.1.0/24", "10.1.2.0/24"] }
-        payload site = webapp::spec { port: 8000 }
+        payload site = webapp_spec { port: 8000 }
         security_group alb_sg in main {
             ingress tcp 80 from internet,
             egress tcp site.port to web_sg,

@@ -12,7 +12,7 @@ infra! {
         tags: { Project: "tp2", "infra:owner": { "ops" } },
         variable admin_cidr: cidr;
         vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", { format!("10.0.{}.0/24", 2) }] }
-        payload site = webapp::spec { port: 80 }
+        payload site = webapp_spec { port: 80 }
         security_group alb_sg in main {
             ingress tcp 80 from internet,
             egress tcp site.port to web_sg,

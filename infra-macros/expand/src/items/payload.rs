@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use infra_core::kinds::payload::{ARTIFACT, BINARY, ENV, HEALTH_PATH, PORT, PORT_ENV, ROUTES};
 use infra_core::{Payload, Resource};
 
-use crate::cursor::Cursor;
+use crate::cursor::{Cursor, RUST_KEYWORDS};
 use crate::fields::Fields;
 use crate::gen::{doc, string, Gen, ToRust};
 use crate::items::{body, Decl, DslKind, Item};
@@ -29,12 +29,21 @@ impl DslKind for Payload {
                 Value::ModPath(ts, sp) => Some((ts, sp)),
                 Value::Path(segs) if segs.len() == 1 => {
                     let seg = &segs[0];
-                    let id = Ident::new(&seg.text, seg.sp.start);
+                    let id = match seg.text.strip_prefix("r#") {
+                        Some(raw) => Ident::new_raw(raw, seg.sp.start),
+                        None if RUST_KEYWORDS.contains(&seg.text.as_str()) => {
+                            return Err(seg.sp.error(format!(
+                                "`{}` is a Rust keyword and cannot name the payload's spec module",
+                                seg.text
+                            )))
+                        }
+                        None => Ident::new(&seg.text, seg.sp.start),
+                    };
                     Some((quote!(#id), seg.sp))
                 }
                 other => {
                     return Err(other.sp().error(format!(
-                        "expected the payload's spec module, e.g. `webapp::spec`, found {}",
+                        "expected the payload's spec module, e.g. `webapp_spec`, found {}",
                         other.describe()
                     )))
                 }
