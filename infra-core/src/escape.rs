@@ -268,6 +268,106 @@ pub fn systemd_text(s: &str) -> Result<String, Unrepresentable> {
     Ok(s.replace('%', "%%"))
 }
 
+/// Hostile values for each escaper: the corpus its tests feed it, against reference readers
+/// (infra-core's tests) and against the real tools (tests/tests/escape_tools.rs). One list per
+/// language, so both test suites try the same values.
+#[doc(hidden)]
+pub mod samples {
+    pub const TERRAFORM_HOSTILE: &[&str] = &[
+        "${a}",
+        "%{ if true }x%{ endif }",
+        "$${a}",
+        "%%{b}",
+        "$$${c}",
+        "%%%{d}",
+        "$",
+        "%",
+        "}",
+        "{",
+        "$$",
+        "%%",
+        "a$",
+        "a%",
+        "${",
+        "%{",
+        "%{~",
+        "~}",
+        "${aws_lb.x.arn}",
+        "\\${x}",
+        "\\n \\\" \\\\",
+        "\"${x}\"",
+        "line\nbreak ${x}\ttab",
+        "€ ${ü}",
+    ];
+
+    pub const BASH_HOSTILE: &[&str] = &[
+        "'",
+        "''",
+        "'\\''",
+        "\"",
+        "$(echo INJECTED)",
+        "`echo INJECTED`",
+        "${HOME}",
+        "$HOME",
+        "\\",
+        "a\\",
+        "line1\nline2\n",
+        "*",
+        "/*",
+        "?",
+        "[a-z]",
+        "a b  c",
+        " ",
+        "\t",
+        "-n",
+        "-e",
+        "--",
+        "",
+        "!!",
+        "~",
+        "~root",
+        "#not a comment",
+        "; echo INJECTED",
+        "&& echo INJECTED",
+        "| cat",
+        "> /tmp/x",
+        "a=b",
+        "{a,b}",
+        "é € 😀",
+        "\u{7f}\x01\x1b",
+    ];
+
+    pub const SYSTEMD_HOSTILE: &[&str] = &[
+        "it's",
+        "'single'",
+        "\"double\"",
+        "\\",
+        "x\\",
+        "\\n",
+        "\\\"",
+        "%",
+        "%n",
+        "%%",
+        "100%",
+        "$HOME",
+        "${HOME}",
+        "$$",
+        "a b  c",
+        " lead",
+        "trail ",
+        ";",
+        "a ; b",
+        "#start",
+        ";start",
+        "UNIT",
+        "=",
+        "a=b",
+        "",
+        "é € 😀",
+        "it's \"q\" \\ 100% $X",
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

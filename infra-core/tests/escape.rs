@@ -2,37 +2,13 @@
 //! with hostile values. The same values go through the real tools (terraform, bash,
 //! systemd's own unit parser, shellcheck) in `tests/tests/escape_tools.rs`.
 
+use infra_core::escape::samples::{SYSTEMD_HOSTILE, TERRAFORM_HOSTILE};
 use infra_core::escape::{
     bash_comment, bash_heredoc, bash_quote, bash_word, systemd_environment, systemd_exec_path,
     systemd_quoted, systemd_text, terraform_template,
 };
 use infra_core::userdata::{self, unescaped_interpolation};
 use infra_core::{Image, Payload};
-
-const TERRAFORM_HOSTILE: &[&str] = &[
-    "${a}",
-    "%{ if true }x%{ endif }",
-    "$${a}",
-    "%%{b}",
-    "$$${c}",
-    "%%%{d}",
-    "$",
-    "%",
-    "}",
-    "{",
-    "$$",
-    "%%",
-    "a$",
-    "a%",
-    "${",
-    "%{",
-    "%{~",
-    "${aws_lb.x.arn}",
-    "\\${x}",
-    "\"${x}\"",
-    "line\nbreak ${x}",
-    "€ ${ü}",
-];
 
 /// Reads a Terraform template that should be all literal text (HCL native syntax spec,
 /// "Template Literals"): `$${` and `%%{` are the literal `${` and `%{`; an unescaped `${`
@@ -179,36 +155,6 @@ fn systemd_unquote(s: &str) -> Result<String, String> {
     }
     Ok(resolved)
 }
-
-const SYSTEMD_HOSTILE: &[&str] = &[
-    "it's",
-    "'single'",
-    "\"double\"",
-    "\\",
-    "x\\",
-    "\\n",
-    "\\\"",
-    "%",
-    "%n",
-    "%%",
-    "100%",
-    "$HOME",
-    "${HOME}",
-    "$$",
-    "a b  c",
-    " lead",
-    "trail ",
-    ";",
-    "a ; b",
-    "#start",
-    ";start",
-    "UNIT",
-    "=",
-    "a=b",
-    "",
-    "é € 😀",
-    "it's \"q\" \\ 100% $X",
-];
 
 #[test]
 fn systemd_quoted_reads_back_every_hostile_value() {

@@ -7,6 +7,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use infra_core::escape::samples::{BASH_HOSTILE, SYSTEMD_HOSTILE, TERRAFORM_HOSTILE};
 use infra_core::escape::{
     bash_heredoc, bash_quote, bash_word, systemd_environment, systemd_quoted, systemd_text,
     terraform_template,
@@ -14,100 +15,6 @@ use infra_core::escape::{
 use infra_core::userdata::{self, Part};
 use infra_core::{Image, Payload};
 use infra_tests::{in_ci, require_tool, scratch_dir};
-
-const TERRAFORM_HOSTILE: &[&str] = &[
-    "${a}",
-    "%{ if true }x%{ endif }",
-    "$${a}",
-    "%%{b}",
-    "$$${c}",
-    "%%%{d}",
-    "$",
-    "%",
-    "}",
-    "{",
-    "$$",
-    "%%",
-    "a$",
-    "a%",
-    "${",
-    "%{",
-    "%{~",
-    "~}",
-    "${aws_lb.x.arn}",
-    "\\${x}",
-    "\\n \\\" \\\\",
-    "\"${x}\"",
-    "line\nbreak ${x}\ttab",
-    "€ ${ü}",
-];
-
-const BASH_HOSTILE: &[&str] = &[
-    "'",
-    "''",
-    "'\\''",
-    "\"",
-    "$(echo INJECTED)",
-    "`echo INJECTED`",
-    "${HOME}",
-    "$HOME",
-    "\\",
-    "a\\",
-    "line1\nline2\n",
-    "*",
-    "/*",
-    "?",
-    "[a-z]",
-    "a b  c",
-    " ",
-    "\t",
-    "-n",
-    "-e",
-    "--",
-    "",
-    "!!",
-    "~",
-    "~root",
-    "#not a comment",
-    "; echo INJECTED",
-    "&& echo INJECTED",
-    "| cat",
-    "> /tmp/x",
-    "a=b",
-    "{a,b}",
-    "é € 😀",
-    "\u{7f}\x01\x1b",
-];
-
-const SYSTEMD_HOSTILE: &[&str] = &[
-    "it's",
-    "'single'",
-    "\"double\"",
-    "\\",
-    "x\\",
-    "\\n",
-    "\\\"",
-    "%",
-    "%n",
-    "%%",
-    "100%",
-    "$HOME",
-    "${HOME}",
-    "$$",
-    "a b  c",
-    " lead",
-    "trail ",
-    ";",
-    "a ; b",
-    "#start",
-    ";start",
-    "UNIT",
-    "=",
-    "a=b",
-    "",
-    "é € 😀",
-    "it's \"q\" \\ 100% $X",
-];
 
 // ---------------------------------------------------------------------------------------
 // Terraform

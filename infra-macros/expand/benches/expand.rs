@@ -29,19 +29,11 @@ const HELLO_STACK_RS: &str = include_str!("../../../stacks/src/hello_stack.rs");
 /// Cells of 9 resources each, plus the VPC: 111 cells = 1,000 resources.
 const CELLS: usize = 111;
 
-/// Keywords that declare a name; every such name but the VPC's is suffixed per cell.
-const DECLARE: &[&str] = &[
-    "variable",
-    "payload",
-    "security_group",
-    "instance_role",
-    "key_pair",
-    "launch_template",
-    "target_group",
-    "alb",
-    "autoscaling_group",
-    "output",
-];
+/// True for a keyword that declares a name whose every use is suffixed per cell: every item
+/// keyword (`infra_expand::item_keywords`) but `vpc` (the cells share one VPC).
+fn suffixed(kw: &str) -> bool {
+    kw != "vpc" && infra_expand::item_keywords().contains(&kw)
+}
 
 /// Items written once, before the cells (settings and the VPC the cells share).
 const SHARED: &[&str] = &["region", "tags", "vpc"];
@@ -90,10 +82,10 @@ fn keyword(item: &[TokenTree]) -> String {
     panic!("an item without a keyword")
 }
 
-/// The name an item declares (the identifier after its keyword), if it is one of DECLARE.
+/// The name an item declares (the identifier after its keyword), if its keyword is `suffixed`.
 fn declared(item: &[TokenTree]) -> Option<String> {
     let kw = keyword(item);
-    if !DECLARE.contains(&kw.as_str()) {
+    if !suffixed(&kw) {
         return None;
     }
     let at = item.iter().position(|t| ident_is(t, &kw))?;

@@ -46,6 +46,13 @@ use crate::stack::StackAst;
 
 pub use crate::items::launch_template::instance_type_problem;
 
+/// The keywords that declare a named item (`vpc`, `security_group`, ..., `output`), from the
+/// item registry: for tests and benchmarks that generate or mutate DSL text.
+#[doc(hidden)]
+pub fn item_keywords() -> Vec<&'static str> {
+    items::items().iter().map(|d| d.keyword).collect()
+}
+
 /// What one run of the pipeline produced.
 struct Analysis {
     ast: Option<StackAst>,

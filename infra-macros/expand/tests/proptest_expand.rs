@@ -442,24 +442,13 @@ const RUST_KEYWORDS: &[&str] = &[
 /// Whether a non-raw Rust keyword stands where a name is declared (after a declaration
 /// keyword), anywhere in the input.
 fn declares_keyword_name(ts: &TokenStream) -> bool {
-    const DECL: &[&str] = &[
-        "stack",
-        "variable",
-        "vpc",
-        "payload",
-        "security_group",
-        "instance_role",
-        "key_pair",
-        "launch_template",
-        "target_group",
-        "alb",
-        "autoscaling_group",
-        "output",
-    ];
+    let decl: Vec<&str> = std::iter::once("stack")
+        .chain(infra_expand::item_keywords())
+        .collect();
     let trees: Vec<TokenTree> = ts.clone().into_iter().collect();
     trees.windows(2).any(|w| match (&w[0], &w[1]) {
         (TokenTree::Ident(a), TokenTree::Ident(b)) => {
-            DECL.contains(&a.to_string().as_str())
+            decl.contains(&a.to_string().as_str())
                 && RUST_KEYWORDS.contains(&b.to_string().as_str())
         }
         _ => false,
