@@ -17,6 +17,7 @@
 
 pub mod check;
 pub mod cidr;
+pub mod cost;
 pub mod diag;
 pub mod emit;
 pub mod escape;
