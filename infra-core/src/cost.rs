@@ -50,7 +50,11 @@ pub fn drivers(stack: &Stack) -> Vec<String> {
                 "{}: {} x {} instances: {}/month",
                 g.name,
                 lt.instance_type,
-                if lo == hi { format!("{lo}") } else { format!("{lo}-{hi}") },
+                if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("{lo}-{hi}")
+                },
                 range(month(h))
             )),
             None => out.push(format!(

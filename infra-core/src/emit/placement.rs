@@ -70,9 +70,8 @@ pub fn emit(stack: &Stack, doc: &mut Doc) {
                 .filter(|t| !types.contains(t)),
         );
         let data = format!("data.aws_ec2_instance_type_offerings.{n}");
-        let per_type = |o: &str| -> Vec<String> {
-            types.iter().map(|t| offered(o, t, names)).collect()
-        };
+        let per_type =
+            |o: &str| -> Vec<String> { types.iter().map(|t| offered(o, t, names)).collect() };
         let zones = |o: &str| -> String {
             let sets = per_type(o);
             if sets.len() == 1 {

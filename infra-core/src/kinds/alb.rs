@@ -185,7 +185,10 @@ impl Resource for Alb {
             // After the policy has taken effect (emit::log_bucket), not only been written.
             body.insert(
                 "depends_on".into(),
-                json!(["aws_s3_bucket_policy.logs", "terraform_data.logs_policy_settled"]),
+                json!([
+                    "aws_s3_bucket_policy.logs",
+                    "terraform_data.logs_policy_settled"
+                ]),
             );
         }
         body.insert("tags".into(), name_tag(&stack, n));

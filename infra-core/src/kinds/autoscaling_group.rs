@@ -174,31 +174,31 @@ impl Resource for AutoScalingGroup {
         let name = format!("{}-{}", w.kebab_name(), kebab(n));
         let grace = self.grace_secs(w);
         let mut body = json!({
-                "name_prefix": format!("{name}-"),
-                "min_size": self.min,
-                "max_size": self.max,
-                "desired_capacity": self.desired,
-                "vpc_zone_identifier": subnet_ids(w, &self.subnets),
-                "target_group_arns": tgs,
-                "health_check_type": if tgs.is_empty() { "EC2" } else { "ELB" },
-                "health_check_grace_period": grace,
-                "launch_template": {
-                    "id": format!("${{aws_launch_template.{lt}.id}}"),
-                    "version": format!("${{aws_launch_template.{lt}.latest_version}}"),
+            "name_prefix": format!("{name}-"),
+            "min_size": self.min,
+            "max_size": self.max,
+            "desired_capacity": self.desired,
+            "vpc_zone_identifier": subnet_ids(w, &self.subnets),
+            "target_group_arns": tgs,
+            "health_check_type": if tgs.is_empty() { "EC2" } else { "ELB" },
+            "health_check_grace_period": grace,
+            "launch_template": {
+                "id": format!("${{aws_launch_template.{lt}.id}}"),
+                "version": format!("${{aws_launch_template.{lt}.latest_version}}"),
+            },
+            "instance_refresh": {
+                "strategy": "Rolling",
+                "preferences": {
+                    "min_healthy_percentage": 100,
+                    "max_healthy_percentage": 200,
+                    "instance_warmup": grace.to_string(),
                 },
-                "instance_refresh": {
-                    "strategy": "Rolling",
-                    "preferences": {
-                        "min_healthy_percentage": 100,
-                        "max_healthy_percentage": 200,
-                        "instance_warmup": grace.to_string(),
-                    },
-                },
-                // The group's own Name only. Instances and volumes take theirs, and the
-                // stack's tags, from the launch template's `tag_specifications`: an ASG
-                // tag propagated at launch would silently override them.
-                "tag": [{ "key": "Name", "value": name, "propagate_at_launch": false }],
-            });
+            },
+            // The group's own Name only. Instances and volumes take theirs, and the
+            // stack's tags, from the launch template's `tag_specifications`: an ASG
+            // tag propagated at launch would silently override them.
+            "tag": [{ "key": "Name", "value": name, "propagate_at_launch": false }],
+        });
         if self.scale.is_some() {
             // A scaling policy owns the desired capacity: without this, every later
             // apply resets the group to `desired` and undoes a scale-out

@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use infra_core::kinds::launch_template::{
-    Ami, AMI, MONITORING, ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, ROLE, ROOT_VOLUME, RUN,
-    SECURITY_GROUPS, SIZE,
+    Ami, AMI, ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, MONITORING, ROLE,
+    ROOT_VOLUME, RUN, SECURITY_GROUPS, SIZE,
 };
 use infra_core::resource::WAIVERS;
 use infra_core::{Image, LaunchTemplate, Location, Ref, Resource, RootVolume};
@@ -96,7 +96,10 @@ impl Item for LaunchTemplateItem {
                     Some("detailed") => Some(true),
                     Some("basic") => Some(false),
                     _ => {
-                        lx.expected("`detailed` (1-minute metrics, paid) or `basic` (5-minute, free)", v);
+                        lx.expected(
+                            "`detailed` (1-minute metrics, paid) or `basic` (5-minute, free)",
+                            v,
+                        );
                         None
                     }
                 }
@@ -157,7 +160,10 @@ fn ami(lx: &mut Lower, v: &Value, at: &Location) -> Option<Ami> {
     match v {
         Value::Call(f, args, _) if f == "var" => {
             let [arg] = args.as_slice() else {
-                lx.err(v.sp(), "expected `var(<ami_id variable>)` with one variable name");
+                lx.err(
+                    v.sp(),
+                    "expected `var(<ami_id variable>)` with one variable name",
+                );
                 return None;
             };
             lx.name(arg, at, "variable").map(Ami::Variable)

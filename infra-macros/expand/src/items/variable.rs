@@ -21,8 +21,9 @@ struct VariableItem {
 impl DslKind for Variable {
     fn parse(c: &mut Cursor, cx: &mut Errors) -> Res<Box<dyn Item>> {
         c.expect_punct(':')?;
-        let ty =
-            c.expect_ident("the variable's type (`cidr`, `public_key`, `string`, `number` or `ami_id`)")?;
+        let ty = c.expect_ident(
+            "the variable's type (`cidr`, `public_key`, `string`, `number` or `ami_id`)",
+        )?;
         let default = if c.eat_punct('=').is_some() {
             Some(parse_value(c, cx)?)
         } else {
