@@ -1,5 +1,5 @@
 //! `ami:` is `latest` or `var(<ami_id variable>)`; `monitoring:` is `detailed` or `basic`.
-//! Expected: an error at `newest`, at `sometimes`, and at the CIDR variable given as an image.
+//! Expected: an error at `newest` and at `sometimes` (one build reports both).
 use infra_macros::infra;
 
 infra! {
