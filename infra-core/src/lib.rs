@@ -17,6 +17,7 @@
 
 pub mod check;
 pub mod cidr;
+pub mod cost;
 pub mod diag;
 pub mod emit;
 pub mod escape;
@@ -39,7 +40,7 @@ pub use kinds::autoscaling_group::{AutoScalingGroup, Scaling};
 pub use kinds::image::Image;
 pub use kinds::instance_role::InstanceRole;
 pub use kinds::key_pair::{KeyPair, PublicKey};
-pub use kinds::launch_template::{LaunchTemplate, RootVolume};
+pub use kinds::launch_template::{Ami, LaunchTemplate, RootVolume};
 pub use kinds::output::Output;
 pub use kinds::payload::Payload;
 pub use kinds::security_group::{Direction, Peer, Protocol, Rule, SecurityGroup};

@@ -8,6 +8,10 @@ use crate::escape::terraform_template;
 use crate::naming::kebab;
 
 /// `${...}` around a Terraform expression.
+/// The local holding the stack's tags: the provider's `default_tags`, and the launch
+/// templates' `tag_specifications`, which `default_tags` do not reach.
+pub const STACK_TAGS: &str = "stack_tags";
+
 pub fn interp(expr: impl AsRef<str>) -> Value {
     Value::String(format!("${{{}}}", expr.as_ref()))
 }

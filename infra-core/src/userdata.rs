@@ -257,6 +257,30 @@ fn refusal(e: &Unrepresentable) -> UserData {
     }
 }
 
+/// The MIME boundary of [`multipart`].
+pub const MIME_BOUNDARY: &str = "==infra-user-data==";
+
+/// The cloud-config part: no package upgrade at boot. Amazon Linux 2's cloud-init runs a
+/// `yum` security upgrade over plain HTTP (port 80) before user scripts; behind a
+/// 443-only security group it waits about 3 minutes, past the health check grace period,
+/// and the instances churn. Amazon Linux 2023 does not upgrade at boot (its repos use
+/// HTTPS anyway); both images get the same part, so the user data has one shape.
+pub const CLOUD_CONFIG: &str = "#cloud-config\nrepo_update: false\nrepo_upgrade: none\npackage_update: false\npackage_upgrade: false\n";
+
+/// The user data as cloud-init reads it: a MIME multipart of [`CLOUD_CONFIG`] and the
+/// script (`script` is text or a Terraform template; the wrapper adds no `${`).
+pub fn multipart(script: &str) -> String {
+    format!(
+        "Content-Type: multipart/mixed; boundary=\"{b}\"\nMIME-Version: 1.0\n\n--{b}\nContent-Type: text/cloud-config; charset=\"us-ascii\"\n\n{CLOUD_CONFIG}\n--{b}\nContent-Type: text/x-shellscript; charset=\"us-ascii\"\n\n{script}\n--{b}--\n",
+        b = MIME_BOUNDARY
+    )
+}
+
+/// The bytes [`multipart`] adds around the script.
+pub fn multipart_overhead() -> usize {
+    multipart("").len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,6 +265,10 @@ cases! {
         says ["`admin_cidr`", "whole internet"]
         also []
         => |s| { s.variables[0].default = Some("0.0.0.0/0".into()); }
+    ssh_key_type_ecdsa: "ssh-key-type" at ("ops", "public_key")
+        says ["`ops`", "RSA or ED25519", "`ecdsa-sha2-nistp256`"]
+        also []
+        => |s| { s.key_pairs[0].public_key = PublicKey::Literal("ecdsa-sha2-nistp256 AAAAE2VjZHNh".into()); }
 
     // ---- topology ------------------------------------------------------------------
     duplicate_rule: "duplicate-rule" at ("web_sg", "ingress[2]")

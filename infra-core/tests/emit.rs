@@ -44,7 +44,11 @@ fn provider_is_pinned_to_aws_5_with_default_tags() {
         .all(|v| v.is_object()));
     let p = &doc["provider"]["aws"];
     assert_eq!(p["region"], "${var.aws_region}");
-    let tags = &p["default_tags"]["tags"];
+    // The provider's default tags are the stack's tags, kept in one local that the launch
+    // template's tag_specifications merge too (default_tags do not reach what an ASG
+    // launches).
+    assert_eq!(p["default_tags"]["tags"], "${local.stack_tags}");
+    let tags = &doc["locals"]["stack_tags"];
     assert_eq!(tags["Project"], "tp2-alb-asg");
     assert_eq!(tags["infra:stack"], "hello-stack");
     assert_eq!(tags["ManagedBy"], "infra");
@@ -120,7 +124,7 @@ fn vpc_subnets_and_routing() {
         assert_eq!(sn["map_public_ip_on_launch"], true);
         assert_eq!(
             sn["availability_zone"],
-            format!("${{element(data.aws_availability_zones.available.names, {i})}}")
+            format!("${{element(local.main_azs, {i})}}")
         );
         let assoc = res(
             &doc,
@@ -365,7 +369,9 @@ fn launch_template_is_hardened_and_runs_the_payload() {
 fn user_data_local_is_a_template_with_only_our_interpolations() {
     let doc = tf();
     let ud = doc["locals"]["web_user_data"].as_str().unwrap();
-    assert!(ud.starts_with("#!/bin/bash\n"));
+    // MIME multipart: a cloud-config part (no boot-time package upgrade), then the script.
+    assert!(ud.starts_with("Content-Type: multipart/mixed"), "{ud}");
+    assert!(ud.contains("#!/bin/bash\n"));
     assert!(ud.contains("set -euo pipefail"));
     assert!(ud.contains("BUCKET=${aws_s3_object.site.bucket}\n"));
     assert!(ud.contains("KEY=${aws_s3_object.site.key}\n"));
@@ -544,6 +550,8 @@ fn the_lab_emits_exactly_these_resource_types() {
             "aws_vpc",
             "aws_vpc_security_group_egress_rule",
             "aws_vpc_security_group_ingress_rule",
+            // Waits for the log bucket policy to take effect before the ALB logs to it.
+            "terraform_data",
         ]
     );
     let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
@@ -745,10 +753,7 @@ fn literal_dollar_brace_is_escaped_everywhere() {
     s.variables[0].doc = Some("cidr ${ip}".into());
     let doc = to_terraform(&s).unwrap();
     assert_eq!(doc["locals"]["stack_description"], "docs at $${HOME}");
-    assert_eq!(
-        doc["provider"]["aws"]["default_tags"]["tags"]["Owner"],
-        "team-$${x} %%{y}"
-    );
+    assert_eq!(doc["locals"]["stack_tags"]["Owner"], "team-$${x} %%{y}");
     assert_eq!(
         res(&doc, "aws_security_group", "alb_sg")["description"],
         "alb $${sg}"
@@ -780,7 +785,7 @@ fn tag_keys_are_escaped_too() {
     let mut s = lab();
     s.tags.insert("cost:${center}".into(), "x".into());
     let doc = to_terraform(&s).unwrap();
-    let tags = &doc["provider"]["aws"]["default_tags"]["tags"];
+    let tags = &doc["locals"]["stack_tags"];
     assert_eq!(tags["cost:$${center}"], "x", "{tags}");
 }
 

@@ -70,7 +70,17 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
     };
     let var = format!("site_artifact={}", artifact.display());
     tf.ok(&["init", "-no-color"]);
-    tf.ok(&["apply", "-auto-approve", "-no-color", "-var", &var]);
+    // moto applies a bucket policy at once: a short wait still runs the local-exec.
+    let settle = "log_policy_settle_seconds=2";
+    tf.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-var",
+        &var,
+        "-var",
+        settle,
+    ]);
 
     let stack = stacks::HelloStack::new();
     let outputs = tf.ok(&["output", "-json", "-no-color"]);
@@ -121,7 +131,15 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
     ]);
     assert!(report.contains(" 0 failed"), "{report}");
 
-    tf.ok(&["destroy", "-auto-approve", "-no-color", "-var", &var]);
+    tf.ok(&[
+        "destroy",
+        "-auto-approve",
+        "-no-color",
+        "-var",
+        &var,
+        "-var",
+        settle,
+    ]);
     check(&["--expect-empty"]);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,6 +6,8 @@
 //! follow declaration order, and nothing depends on time or the environment. A stack with
 //! violations is refused with all of them ([`to_terraform`]).
 
+pub mod placement;
+
 use serde_json::{json, Value};
 
 use crate::check::{self, waivers};
@@ -14,7 +16,42 @@ use crate::escape::terraform_template;
 use crate::kinds::bucket::{access_log_prefix, private_bucket};
 use crate::registry::{Stack, Visit};
 use crate::resource::{Resource, Waiver, World};
+pub use crate::tf::STACK_TAGS;
 use crate::tf::{lit, Doc};
+
+/// The service principal that writes ALB access logs. AWS requires it in the Regions opened
+/// since August 2022, where `data.aws_elb_service_account` fails the plan with
+/// "unsupported AWS Region" (provider#29402).
+pub const ELB_LOG_DELIVERY: &str = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/// The Elastic Load Balancing accounts of the Regions opened before August 2022, whose
+/// documented bucket policy names the account rather than the service principal.
+pub const ELB_LEGACY_ACCOUNTS: &[(&str, &str)] = &[
+    ("af-south-1", "098369216593"),
+    ("ap-east-1", "754344448648"),
+    ("ap-northeast-1", "582318560864"),
+    ("ap-northeast-2", "600734575887"),
+    ("ap-northeast-3", "383597477331"),
+    ("ap-south-1", "718504428378"),
+    ("ap-southeast-1", "114774131450"),
+    ("ap-southeast-2", "783225319266"),
+    ("ap-southeast-3", "589379963580"),
+    ("ca-central-1", "985666609251"),
+    ("eu-central-1", "054676820928"),
+    ("eu-north-1", "897822967062"),
+    ("eu-south-1", "635631232127"),
+    ("eu-west-1", "156460612806"),
+    ("eu-west-2", "652711504416"),
+    ("eu-west-3", "009996457667"),
+    ("me-south-1", "076674570225"),
+    ("sa-east-1", "507241528517"),
+    ("us-east-1", "127311923021"),
+    ("us-east-2", "033677994240"),
+    ("us-gov-east-1", "190560391635"),
+    ("us-gov-west-1", "048591011584"),
+    ("us-west-1", "027434742980"),
+    ("us-west-2", "797873946194"),
+];
 
 /// The provider line this project verifies against (hashicorp/aws 5.100.0 offline).
 pub const AWS_PROVIDER_VERSION: &str = ">= 5.100.0, < 6.0.0";
@@ -56,6 +93,7 @@ pub fn to_terraform_unchecked(stack: &Stack) -> Value {
     if stack.world().log_bucket() {
         log_bucket(stack, &mut doc);
     }
+    placement::emit(stack, &mut doc);
     stack.visit(&mut Emit {
         world: stack.world(),
         doc: &mut doc,
@@ -101,9 +139,13 @@ fn header(stack: &Stack, doc: &mut Doc) {
     }
     tags.insert("infra:stack".into(), json!(stack.kebab_name()));
     tags.insert("ManagedBy".into(), json!("infra"));
+    // One map for the provider's `default_tags` and for what they do not reach: instances
+    // and volumes an Auto Scaling group launches (provider#19387) get it through the
+    // launch template's `tag_specifications`.
+    doc.locals.insert(STACK_TAGS.into(), Value::Object(tags));
     doc.provider.insert(
         "aws".into(),
-        json!({ "region": "${var.aws_region}", "default_tags": { "tags": tags } }),
+        json!({ "region": "${var.aws_region}", "default_tags": { "tags": format!("${{local.{STACK_TAGS}}}") } }),
     );
     doc.variable.insert(
         "aws_region".into(),
@@ -124,7 +166,13 @@ fn header(stack: &Stack, doc: &mut Doc) {
 /// expiring after 90 days, writable only by the AWS log delivery services.
 fn log_bucket(stack: &Stack, doc: &mut Doc) {
     doc.data("aws_caller_identity", "current", json!({}));
-    doc.data("aws_elb_service_account", "current", json!({}));
+    doc.data("aws_partition", "current", json!({}));
+    let legacy: serde_json::Map<String, Value> = ELB_LEGACY_ACCOUNTS
+        .iter()
+        .map(|(r, a)| (r.to_string(), json!(a)))
+        .collect();
+    doc.locals
+        .insert("elb_legacy_log_accounts".into(), Value::Object(legacy));
     private_bucket(doc, &stack.kebab_name(), "logs", Some(90), false);
     let account = "${data.aws_caller_identity.current.account_id}";
     let mut statements = vec![
@@ -132,7 +180,17 @@ fn log_bucket(stack: &Stack, doc: &mut Doc) {
             "sid": "AlbAccessLogs",
             "actions": ["s3:PutObject"],
             "resources": [format!("${{aws_s3_bucket.logs.arn}}/alb/AWSLogs/{account}/*")],
-            "principals": [{ "type": "AWS", "identifiers": ["${data.aws_elb_service_account.current.arn}"] }],
+            // The service principal in every Region (the only one the newer Regions
+            // accept), and the legacy Regions' ELB account besides. Outside the legacy
+            // table the second principal falls back to this account, which owns the
+            // bucket already: no `data.aws_elb_service_account`, so no Region fails.
+            "principals": [
+                { "type": "Service", "identifiers": [ELB_LOG_DELIVERY] },
+                { "type": "AWS", "identifiers": [format!(
+                    "arn:${{data.aws_partition.current.partition}}:iam::${{lookup(local.elb_legacy_log_accounts, data.aws_region.current.name, {})}}:root",
+                    "data.aws_caller_identity.current.account_id"
+                )] },
+            ],
         }),
         json!({
             "sid": "FlowLogsWrite",
@@ -182,4 +240,38 @@ fn log_bucket(stack: &Stack, doc: &mut Doc) {
             ],
         }),
     );
+    // S3 answers PutBucketPolicy before the policy takes effect for the ELB log delivery
+    // check, so an ALB created right after it can still fail with "Access Denied for
+    // bucket" despite `depends_on` (provider#12010). The usual `time_sleep` needs the
+    // hashicorp/time provider, which the offline mirror lacks; `terraform_data` is built
+    // into Terraform, and its local-exec waits on the deployer's machine (any POSIX shell).
+    // The ALB depends on it; a new policy replaces it, so the wait comes back with it.
+    doc.variable.insert(
+        POLICY_SETTLE_VAR.into(),
+        json!({
+            "type": "number",
+            "default": POLICY_SETTLE_SECS,
+            "description": "Seconds to wait after the log bucket policy before creating the load balancer (S3 policy propagation)",
+        }),
+    );
+    doc.res(
+        "terraform_data",
+        POLICY_SETTLED,
+        json!({
+            "triggers_replace": "${aws_s3_bucket_policy.logs.policy}",
+            "provisioner": [{
+                "local-exec": {
+                    "command": format!("sleep ${{var.{POLICY_SETTLE_VAR}}}"),
+                },
+            }],
+        }),
+    );
 }
+
+/// The `terraform_data` that waits for the log bucket policy to take effect; the ALB
+/// depends on it.
+pub const POLICY_SETTLED: &str = "logs_policy_settled";
+/// The variable holding the wait, in seconds.
+pub const POLICY_SETTLE_VAR: &str = "log_policy_settle_seconds";
+/// 30 s was reported too short (provider#12010, 2025); 60 s held.
+pub const POLICY_SETTLE_SECS: u32 = 60;

@@ -182,7 +182,14 @@ impl Resource for Alb {
                 "access_logs".into(),
                 json!({ "bucket": "${aws_s3_bucket.logs.id}", "prefix": "alb", "enabled": true }),
             );
-            body.insert("depends_on".into(), json!(["aws_s3_bucket_policy.logs"]));
+            // After the policy has taken effect (emit::log_bucket), not only been written.
+            body.insert(
+                "depends_on".into(),
+                json!([
+                    "aws_s3_bucket_policy.logs",
+                    "terraform_data.logs_policy_settled"
+                ]),
+            );
         }
         body.insert("tags".into(), name_tag(&stack, n));
         doc.res("aws_lb", n, Value::Object(body));

@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::diag::{CheckRule, Sink, Violation};
+use crate::kinds::image::Image;
 use crate::kinds::launch_template::LaunchTemplate;
 use crate::kinds::target_group::TargetGroup;
 use crate::kinds::vpc::{subnet_ids, Vpc};
@@ -50,8 +51,9 @@ pub struct AutoScalingGroup {
     pub max: u32,
     pub target_groups: Vec<Ref<TargetGroup>>,
     pub scale: Option<Scaling>,
-    /// Seconds before the load balancer's health checks count for a new instance.
-    pub health_check_grace_secs: u32,
+    /// Seconds before the load balancer's health checks count for a new instance; `None`
+    /// takes the launch template's image's boot time ([`Image::boot_grace_secs`]).
+    pub health_check_grace_secs: Option<u32>,
 }
 
 impl AutoScalingGroup {
@@ -66,8 +68,17 @@ impl AutoScalingGroup {
             max: 1,
             target_groups: Vec::new(),
             scale: None,
-            health_check_grace_secs: 120,
+            health_check_grace_secs: None,
         }
+    }
+
+    /// The grace period in seconds: the one set, or the image's boot time.
+    pub fn grace_secs(&self, w: &dyn World) -> u32 {
+        self.health_check_grace_secs.unwrap_or_else(|| {
+            w.get(&self.launch_template)
+                .map_or(Image::AmazonLinux2023, |lt| lt.image)
+                .boot_grace_secs()
+        })
     }
 
     pub fn group_name(&self) -> Attr<Str> {
@@ -161,33 +172,40 @@ impl Resource for AutoScalingGroup {
             .map(|t| interp(format!("aws_lb_target_group.{}.arn", t.name())))
             .collect();
         let name = format!("{}-{}", w.kebab_name(), kebab(n));
-        doc.res(
-            "aws_autoscaling_group",
-            n,
-            json!({
-                "name_prefix": format!("{name}-"),
-                "min_size": self.min,
-                "max_size": self.max,
-                "desired_capacity": self.desired,
-                "vpc_zone_identifier": subnet_ids(w, &self.subnets),
-                "target_group_arns": tgs,
-                "health_check_type": if tgs.is_empty() { "EC2" } else { "ELB" },
-                "health_check_grace_period": self.health_check_grace_secs,
-                "launch_template": {
-                    "id": format!("${{aws_launch_template.{lt}.id}}"),
-                    "version": format!("${{aws_launch_template.{lt}.latest_version}}"),
+        let grace = self.grace_secs(w);
+        let mut body = json!({
+            "name_prefix": format!("{name}-"),
+            "min_size": self.min,
+            "max_size": self.max,
+            "desired_capacity": self.desired,
+            "vpc_zone_identifier": subnet_ids(w, &self.subnets),
+            "target_group_arns": tgs,
+            "health_check_type": if tgs.is_empty() { "EC2" } else { "ELB" },
+            "health_check_grace_period": grace,
+            "launch_template": {
+                "id": format!("${{aws_launch_template.{lt}.id}}"),
+                "version": format!("${{aws_launch_template.{lt}.latest_version}}"),
+            },
+            "instance_refresh": {
+                "strategy": "Rolling",
+                "preferences": {
+                    "min_healthy_percentage": 100,
+                    "max_healthy_percentage": 200,
+                    "instance_warmup": grace.to_string(),
                 },
-                "instance_refresh": {
-                    "strategy": "Rolling",
-                    "preferences": {
-                        "min_healthy_percentage": 100,
-                        "max_healthy_percentage": 200,
-                        "instance_warmup": self.health_check_grace_secs.to_string(),
-                    },
-                },
-                "tag": [{ "key": "Name", "value": name, "propagate_at_launch": true }],
-            }),
-        );
+            },
+            // The group's own Name only. Instances and volumes take theirs, and the
+            // stack's tags, from the launch template's `tag_specifications`: an ASG
+            // tag propagated at launch would silently override them.
+            "tag": [{ "key": "Name", "value": name, "propagate_at_launch": false }],
+        });
+        if self.scale.is_some() {
+            // A scaling policy owns the desired capacity: without this, every later
+            // apply resets the group to `desired` and undoes a scale-out
+            // (terraform-aws-modules/terraform-aws-autoscaling#48).
+            body["lifecycle"] = json!({ "ignore_changes": ["desired_capacity"] });
+        }
+        doc.res("aws_autoscaling_group", n, body);
         if let Some(Scaling::CpuAverage(t)) = self.scale {
             doc.res(
                 "aws_autoscaling_policy",

@@ -22,6 +22,17 @@ impl Image {
         }
     }
 
+    /// Seconds from launch until the app answers its health check, the default grace
+    /// period of an Auto Scaling group. Amazon Linux 2 boots slower than 2023 even with the
+    /// boot-time package upgrade off (the user data's cloud-config part): 300 s leaves it
+    /// margin; 2023 starts the script within a minute.
+    pub fn boot_grace_secs(self) -> u32 {
+        match self {
+            Image::AmazonLinux2023 => 120,
+            Image::AmazonLinux2 => 300,
+        }
+    }
+
     /// The DSL keyword.
     pub fn keyword(self) -> &'static str {
         match self {

@@ -3,10 +3,16 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::kinds::variable::Variable;
+use crate::diag::{CheckRule, Sink, Violation};
+use crate::kinds::variable::{is_public_key, Variable};
 use crate::location::Field;
 use crate::naming::kebab;
 use crate::resource::{Kind, KindInfo, Reference, Resource, World};
+
+pub const SSH_KEY_TYPE: CheckRule = CheckRule::new(
+    "ssh-key-type",
+    "a public key EC2 cannot import (only RSA and ED25519 OpenSSH keys)",
+);
 use crate::tf::{interp, lit, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -36,9 +42,30 @@ pub struct KeyPair {
 
 impl Resource for KeyPair {
     const KIND: Kind = Kind::new(&INFO);
+    const RULES: &'static [&'static CheckRule] = &[&SSH_KEY_TYPE];
 
     fn name(&self) -> &str {
         &self.name
+    }
+
+    fn check(&self, _w: &dyn World, out: &mut Sink) {
+        let PublicKey::Literal(k) = &self.public_key else {
+            return;
+        };
+        if !is_public_key(k) {
+            let alg = k.split(' ').next().unwrap_or_default();
+            out.push(
+                Violation::new(
+                    &SSH_KEY_TYPE,
+                    self.loc().at(PUBLIC_KEY),
+                    format!(
+                        "public key of key pair `{}` is not an RSA or ED25519 OpenSSH key (it starts `{alg}`): EC2 ImportKeyPair refuses it",
+                        self.name
+                    ),
+                )
+                .help("use an ED25519 key (`ssh-keygen -t ed25519`, then the one line of id_ed25519.pub) or an RSA key"),
+            );
+        }
     }
 
     fn references(&self, out: &mut Vec<Reference>) {

@@ -9,10 +9,11 @@ use crate::kinds::instance_role::InstanceRole;
 use crate::kinds::key_pair::KeyPair;
 use crate::kinds::payload::Payload;
 use crate::kinds::security_group::SecurityGroup;
+use crate::kinds::variable::Variable;
 use crate::location::Field;
 use crate::naming::kebab;
 use crate::resource::{Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World};
-use crate::tf::{interp, lit, name_tag, Doc};
+use crate::tf::{interp, lit, name_tag, Doc, STACK_TAGS};
 use crate::userdata::{self, UserData};
 
 pub static INFO: KindInfo = KindInfo {
@@ -33,6 +34,8 @@ pub const ROLE: Field = Field::new("role");
 pub const KEY_PAIR: Field = Field::new("key_pair");
 pub const RUN: Field = Field::new("run");
 pub const IMDSV2_REQUIRED: Field = Field::new("imdsv2_required");
+pub const AMI: Field = Field::new("ami");
+pub const MONITORING: Field = Field::new("monitoring");
 pub const ROOT_VOLUME: Field = Field::new("root_volume");
 /// `root_volume.size`.
 pub const SIZE: Field = Field::new("size");
@@ -65,12 +68,30 @@ impl Default for RootVolume {
     }
 }
 
+/// Which image id of the launch template's [`Image`] the instances start.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Ami {
+    /// The latest release, read from the image's public SSM parameter at each plan (the
+    /// default). A new Amazon Linux release changes the launch template, hence
+    /// `latest_version`, and the next apply, even an unrelated one, replaces every
+    /// instance through the instance refresh (rolling, min healthy 100 %: no downtime).
+    #[default]
+    Latest,
+    /// The id in this `ami_id` variable; while the variable is unset, the latest release.
+    Variable(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchTemplate {
     pub name: String,
     pub doc: Option<String>,
     pub image: Image,
     pub instance_type: String,
+    /// Track the latest image, or pin an id through a variable.
+    pub ami: Ami,
+    /// Detailed (1-minute) CloudWatch monitoring, about $2.10 per instance-month; off:
+    /// 5-minute basic monitoring, free.
+    pub detailed_monitoring: bool,
     pub security_groups: Vec<Ref<SecurityGroup>>,
     pub role: Option<Ref<InstanceRole>>,
     pub key_pair: Option<Ref<KeyPair>>,
@@ -89,6 +110,8 @@ impl LaunchTemplate {
             doc: None,
             image,
             instance_type: instance_type.to_string(),
+            ami: Ami::Latest,
+            detailed_monitoring: true,
             security_groups: Vec::new(),
             role: None,
             key_pair: None,
@@ -143,6 +166,14 @@ impl Resource for LaunchTemplate {
         if let Some(p) = &self.run {
             out.push(Reference::to(me.at(RUN), p));
         }
+        if let Ami::Variable(v) = &self.ami {
+            out.push(Reference {
+                at: me.at(AMI),
+                name: v.clone(),
+                want: Variable::KIND,
+                var_type: Some("ami_id"),
+            });
+        }
     }
 
     fn waivers<'a>(&'a self, out: &mut Vec<Scoped<'a>>) {
@@ -159,7 +190,7 @@ impl Resource for LaunchTemplate {
         let Some(ud) = self.user_data(w) else {
             return;
         };
-        let size = ud.worst_case_len();
+        let size = ud.worst_case_len() + userdata::multipart_overhead();
         if size > userdata::MAX_BYTES {
             out.push(
                 Violation::new(
@@ -231,10 +262,12 @@ impl Resource for LaunchTemplate {
             "name_prefix".into(),
             json!(format!("{stack}-{}-", kebab(n))),
         );
-        body.insert(
-            "image_id".into(),
-            interp(format!("data.aws_ssm_parameter.{n}_ami.insecure_value")),
-        );
+        let latest = format!("data.aws_ssm_parameter.{n}_ami.insecure_value");
+        let image_id = match &self.ami {
+            Ami::Latest => interp(latest),
+            Ami::Variable(v) => interp(format!("var.{v} != null ? var.{v} : {latest}")),
+        };
+        body.insert("image_id".into(), image_id);
         body.insert("instance_type".into(), lit(&self.instance_type));
         let sgs: Vec<Value> = self
             .security_groups
@@ -264,7 +297,10 @@ impl Resource for LaunchTemplate {
                 },
             }]),
         );
-        body.insert("monitoring".into(), json!({ "enabled": true }));
+        body.insert(
+            "monitoring".into(),
+            json!({ "enabled": self.detailed_monitoring }),
+        );
         if let Some(r) = &self.role {
             body.insert(
                 "iam_instance_profile".into(),
@@ -279,18 +315,27 @@ impl Resource for LaunchTemplate {
             );
         }
         if let Some(ud) = self.user_data(w) {
-            doc.locals
-                .insert(format!("{n}_user_data"), json!(ud.to_template()));
+            doc.locals.insert(
+                format!("{n}_user_data"),
+                json!(userdata::multipart(&ud.to_template())),
+            );
             body.insert(
                 "user_data".into(),
                 interp(format!("base64encode(local.{n}_user_data)")),
             );
         }
+        // `default_tags` do not reach what an Auto Scaling group launches (provider#19387):
+        // the stack's tags and the one Name go on instances and volumes from here.
+        let tags = interp(format!(
+            "merge(local.{STACK_TAGS}, {{ Name = \"{}\" }})",
+            name_tag(&stack, n)["Name"].as_str().unwrap_or(n)
+        ));
         body.insert(
             "tag_specifications".into(),
             json!([
-                { "resource_type": "instance", "tags": name_tag(&stack, n) },
-                { "resource_type": "volume", "tags": name_tag(&stack, n) },
+                { "resource_type": "instance", "tags": tags },
+                { "resource_type": "volume", "tags": tags },
+                { "resource_type": "network-interface", "tags": tags },
             ]),
         );
         body.insert("tags".into(), name_tag(&stack, n));

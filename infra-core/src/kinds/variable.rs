@@ -31,14 +31,17 @@ pub enum VarType {
     PublicKey,
     String,
     Number,
+    /// An EC2 image id (`ami-0123...`), to pin a launch template's image.
+    AmiId,
 }
 
 impl VarType {
-    pub const ALL: [VarType; 4] = [
+    pub const ALL: [VarType; 5] = [
         VarType::Cidr,
         VarType::PublicKey,
         VarType::String,
         VarType::Number,
+        VarType::AmiId,
     ];
 
     /// The DSL keyword of the type.
@@ -48,6 +51,7 @@ impl VarType {
             VarType::PublicKey => "public_key",
             VarType::String => "string",
             VarType::Number => "number",
+            VarType::AmiId => "ami_id",
         }
     }
 
@@ -71,13 +75,32 @@ pub struct Variable {
     pub default: Option<String>,
 }
 
-/// `ssh-ed25519 AAAA...`, `ssh-rsa AAAA...`, `ecdsa-sha2-nistp256 AAAA...`.
+/// The key types EC2 ImportKeyPair accepts: RSA and ED25519 (not ECDSA, not DSS).
+pub const KEY_TYPES: [&str; 2] = ["ssh-rsa", "ssh-ed25519"];
+
+/// The Terraform regex the variable's validation applies (the same test as
+/// [`is_public_key`]).
+pub const PUBLIC_KEY_REGEX: &str = "^(ssh-rsa|ssh-ed25519) AAAA[0-9A-Za-z+/]+={0,3}( .*)?$";
+
+/// An OpenSSH public key EC2 can import: `ssh-ed25519 AAAA...` or `ssh-rsa AAAA...`.
 pub fn is_public_key(s: &str) -> bool {
-    let mut parts = s.split_whitespace();
+    let mut parts = s.split(' ');
     matches!(
         (parts.next(), parts.next()),
-        (Some(alg), Some(body)) if (alg.starts_with("ssh-") || alg.starts_with("ecdsa-")) && body.starts_with("AAAA")
+        (Some(alg), Some(body)) if KEY_TYPES.contains(&alg)
+            && body.starts_with("AAAA")
+            && body.trim_end_matches('=').bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            && body.len() - body.trim_end_matches('=').len() <= 3
     )
+}
+
+/// `ami-` and 8 or 17 hex digits.
+pub fn is_ami_id(s: &str) -> bool {
+    s.strip_prefix("ami-").is_some_and(|h| {
+        (h.len() == 8 || h.len() == 17)
+            && h.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
 }
 
 impl Resource for Variable {
@@ -106,8 +129,12 @@ impl Resource for Variable {
                 "write a number",
             )),
             VarType::PublicKey if !is_public_key(d) => Some((
-                format!("default of variable `{n}` is not an OpenSSH public key"),
+                format!("default of variable `{n}` is not an RSA or ED25519 OpenSSH public key (the types EC2 imports)"),
                 "paste the one line of your id_ed25519.pub (ssh-ed25519 AAAA...)",
+            )),
+            VarType::AmiId if !is_ami_id(d) => Some((
+                format!("default `{d}` of variable `{n}` is not an image id"),
+                "write an id such as ami-0123456789abcdef0",
             )),
             _ => None,
         };
@@ -133,10 +160,21 @@ impl Resource for Variable {
                 "string",
                 Some(json!([{
                     "condition": format!(
-                        "${{var.{n} == null ? true : can(regex(\"^(ssh-|ecdsa-)[a-z0-9-]+ AAAA\", var.{n}))}}",
+                        "${{var.{n} == null ? true : can(regex(\"{re}\", var.{n}))}}",
+                        n = self.name,
+                        re = PUBLIC_KEY_REGEX,
+                    ),
+                    "error_message": format!("{} must be an RSA or ED25519 OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...); EC2 does not import ECDSA or DSS keys.", self.name),
+                }])),
+            ),
+            VarType::AmiId => (
+                "string",
+                Some(json!([{
+                    "condition": format!(
+                        "${{var.{n} == null ? true : can(regex(\"^ami-([0-9a-f]{{8}}|[0-9a-f]{{17}})$\", var.{n}))}}",
                         n = self.name
                     ),
-                    "error_message": format!("{} must be an OpenSSH public key (ssh-ed25519 AAAA...).", self.name),
+                    "error_message": format!("{} must be an image id such as ami-0123456789abcdef0.", self.name),
                 }])),
             ),
             VarType::String => ("string", None),

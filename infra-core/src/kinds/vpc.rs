@@ -115,6 +115,22 @@ pub fn subnet_ids(w: &dyn World, r: &Ref<Vpc>) -> Value {
     }
 }
 
+/// The Region's standard Availability Zones. Local Zones and Wavelength Zones are opt-in,
+/// and their names (`us-east-1-bos-1a`) sort before the standard ones: without the filter
+/// a subnet could land in one.
+pub fn availability_zones() -> Value {
+    json!({
+        "state": "available",
+        "filter": [{ "name": "opt-in-status", "values": ["opt-in-not-required"] }],
+    })
+}
+
+/// The local holding the sorted AZs a VPC's subnets take, in order: the standard zones
+/// that offer every instance type launched there (`emit::placement` defines it).
+pub fn azs_local(vpc: &str) -> String {
+    format!("local.{vpc}_azs")
+}
+
 /// Parse a VPC or subnet block, reporting syntax and prefix-size violations.
 fn block(out: &mut Sink, at: &Location, value: &str, what: &str) -> Option<ipnet::Ipv4Net> {
     let ipnet::IpNet::V4(net) = check_syntax(out, at, value, false)? else {
@@ -205,11 +221,7 @@ impl Resource for Vpc {
                 cidr,
                 public_subnets,
             } => {
-                doc.data(
-                    "aws_availability_zones",
-                    "available",
-                    json!({ "state": "available" }),
-                );
+                doc.data("aws_availability_zones", "available", availability_zones());
                 doc.res(
                     "aws_vpc",
                     n,
@@ -249,9 +261,7 @@ impl Resource for Vpc {
                         json!({
                             "vpc_id": format!("${{aws_vpc.{n}.id}}"),
                             "cidr_block": s,
-                            "availability_zone": format!(
-                                "${{element(data.aws_availability_zones.available.names, {i})}}"
-                            ),
+                            "availability_zone": format!("${{element({}, {i})}}", azs_local(n)),
                             "map_public_ip_on_launch": true,
                             "tags": name_tag(&stack, &format!("{n}_public_{i}")),
                         }),
@@ -277,6 +287,7 @@ impl Resource for Vpc {
                 );
             }
             Network::Default => {
+                doc.data("aws_availability_zones", "available", availability_zones());
                 doc.data("aws_vpc", n, json!({ "default": true }));
                 doc.data(
                     "aws_subnets",
@@ -285,6 +296,7 @@ impl Resource for Vpc {
                         "filter": [
                             { "name": "vpc-id", "values": [format!("${{data.aws_vpc.{n}.id}}")] },
                             { "name": "default-for-az", "values": ["true"] },
+                            { "name": "availability-zone", "values": interp(azs_local(n)) },
                         ],
                     }),
                 );

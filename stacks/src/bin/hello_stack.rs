@@ -22,6 +22,8 @@ Terraform variables:
     admin_cidr       your address as a /32 to allow SSH (unset: SSH closed)
     ssh_public_key   OpenSSH public key for a key pair (unset: no key pair)
     site_artifact    path of the static webapp binary to upload
+    log_policy_settle_seconds
+                     wait after the log bucket policy before the ALB (default 60)
 
 OPTIONS:
     -h, --help       print this help
@@ -32,6 +34,10 @@ fn main() -> ExitCode {
     if let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
             print!("{HELP}");
+            println!("\nMONTHLY COST DRIVERS (us-east-1 on-demand, approximate):");
+            for line in infra_core::cost::drivers(&stacks::HelloStack::new().stack()) {
+                println!("    {line}");
+            }
             return ExitCode::SUCCESS;
         }
         eprintln!("hello_stack: unexpected argument `{arg}` (try --help)");

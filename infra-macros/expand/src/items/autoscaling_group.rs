@@ -75,8 +75,10 @@ impl Item for AsgItem {
             Some(v) => scale(lx, v, &me.at(SCALE)).map(Some),
         };
         let grace = match f.get("health_check_grace") {
-            Some(v) => lx.uint(v, &me.at(HEALTH_CHECK_GRACE), "a number of seconds"),
-            None => Some(120),
+            Some(v) => lx
+                .uint(v, &me.at(HEALTH_CHECK_GRACE), "a number of seconds")
+                .map(Some),
+            None => Some(None),
         };
         let (
             Some(lt),
@@ -152,7 +154,13 @@ impl ToRust for AutoScalingGroup {
                 quote!(::core::option::Option::Some(::infra_core::Scaling::CpuAverage(#t)))
             }
         };
-        let grace = g.n(&me.at(HEALTH_CHECK_GRACE), self.health_check_grace_secs);
+        let grace = match self.health_check_grace_secs {
+            None => quote!(::core::option::Option::None),
+            Some(s) => {
+                let s = g.n(&me.at(HEALTH_CHECK_GRACE), s);
+                quote!(::core::option::Option::Some(#s))
+            }
+        };
         quote!(::infra_core::AutoScalingGroup {
             name: #name,
             doc: #d,

@@ -1,14 +1,15 @@
 //! `launch_template web { image: amazon_linux_2023, instance_type: t2.micro,
 //! security_groups: [web_sg], role?: .., key_pair?: .., run?: payload,
-//! imdsv2?: required | optional, root_volume?: { size?: 8, encrypted?: true } }`,
+//! imdsv2?: required | optional, root_volume?: { size?: 8, encrypted?: true },
+//! ami?: latest | var(<ami_id variable>), monitoring?: detailed | basic }`,
 //! which may carry `#[waive(rule, "reason")]`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use infra_core::kinds::launch_template::{
-    ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, ROLE, ROOT_VOLUME, RUN,
-    SECURITY_GROUPS, SIZE,
+    Ami, AMI, ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, MONITORING, ROLE,
+    ROOT_VOLUME, RUN, SECURITY_GROUPS, SIZE,
 };
 use infra_core::resource::WAIVERS;
 use infra_core::{Image, LaunchTemplate, Location, Ref, Resource, RootVolume};
@@ -50,6 +51,8 @@ impl Item for LaunchTemplateItem {
                 "run",
                 "imdsv2",
                 "root_volume",
+                "ami",
+                "monitoring",
             ],
             d.name_at(),
             lx.cx,
@@ -81,6 +84,27 @@ impl Item for LaunchTemplateItem {
                 }
             }
         };
+        let ami = match f.get("ami") {
+            None => Some(Ami::Latest),
+            Some(v) => ami(lx, v, &me.at(AMI)),
+        };
+        let monitoring = match f.get("monitoring") {
+            None => Some(true),
+            Some(v) => {
+                lx.span(&me.at(MONITORING), v.sp());
+                match v.as_ident().map(|s| s.text.as_str()) {
+                    Some("detailed") => Some(true),
+                    Some("basic") => Some(false),
+                    _ => {
+                        lx.expected(
+                            "`detailed` (1-minute metrics, paid) or `basic` (5-minute, free)",
+                            v,
+                        );
+                        None
+                    }
+                }
+            }
+        };
         let root = match f.field("root_volume") {
             None => Some(RootVolume::default()),
             Some(fd) => root_volume(lx, &fd.value, &me.at(ROOT_VOLUME)),
@@ -95,7 +119,20 @@ impl Item for LaunchTemplateItem {
             Some(run),
             Some(imdsv2),
             Some(root_volume),
-        ) = (image, instance_type, sgs, role, key_pair, run, imdsv2, root)
+            Some(ami),
+            Some(detailed_monitoring),
+        ) = (
+            image,
+            instance_type,
+            sgs,
+            role,
+            key_pair,
+            run,
+            imdsv2,
+            root,
+            ami,
+            monitoring,
+        )
         else {
             return;
         };
@@ -104,6 +141,8 @@ impl Item for LaunchTemplateItem {
             doc: d.doc(),
             image,
             instance_type,
+            ami,
+            detailed_monitoring,
             security_groups: sgs.into_iter().map(Ref::new).collect(),
             role: role.map(Ref::new),
             key_pair: key_pair.map(Ref::new),
@@ -112,6 +151,31 @@ impl Item for LaunchTemplateItem {
             root_volume,
             waivers,
         });
+    }
+}
+
+/// `latest` or `var(<ami_id variable>)`.
+fn ami(lx: &mut Lower, v: &Value, at: &Location) -> Option<Ami> {
+    lx.span(at, v.sp());
+    match v {
+        Value::Call(f, args, _) if f == "var" => {
+            let [arg] = args.as_slice() else {
+                lx.err(
+                    v.sp(),
+                    "expected `var(<ami_id variable>)` with one variable name",
+                );
+                return None;
+            };
+            lx.name(arg, at, "variable").map(Ami::Variable)
+        }
+        _ if v.as_ident().is_some_and(|s| s.text == "latest") => Some(Ami::Latest),
+        _ => {
+            lx.expected(
+                "`latest` (the newest image at each plan) or `var(<ami_id variable>)` (a pinned image id)",
+                v,
+            );
+            None
+        }
     }
 }
 
@@ -242,11 +306,21 @@ impl ToRust for LaunchTemplate {
         let size = g.n(&me.at(ROOT_VOLUME).at(SIZE), self.root_volume.size_gib);
         let enc = self.root_volume.encrypted;
         let w = waivers(&self.waivers);
+        let ami = match &self.ami {
+            Ami::Latest => quote!(::infra_core::Ami::Latest),
+            Ami::Variable(v) => {
+                let v = string(v);
+                quote!(::infra_core::Ami::Variable(#v))
+            }
+        };
+        let mon = self.detailed_monitoring;
         quote!(::infra_core::LaunchTemplate {
             name: #name,
             doc: #d,
             image: #image,
             instance_type: #it,
+            ami: #ami,
+            detailed_monitoring: #mon,
             security_groups: #sgs,
             role: #role,
             key_pair: #kp,

@@ -21,8 +21,9 @@ struct VariableItem {
 impl DslKind for Variable {
     fn parse(c: &mut Cursor, cx: &mut Errors) -> Res<Box<dyn Item>> {
         c.expect_punct(':')?;
-        let ty =
-            c.expect_ident("the variable's type (`cidr`, `public_key`, `string` or `number`)")?;
+        let ty = c.expect_ident(
+            "the variable's type (`cidr`, `public_key`, `string`, `number` or `ami_id`)",
+        )?;
         let default = if c.eat_punct('=').is_some() {
             Some(parse_value(c, cx)?)
         } else {
@@ -40,7 +41,7 @@ impl Item for VariableItem {
             let kws: Vec<&str> = VarType::ALL.iter().map(|t| t.keyword()).collect();
             lx.unknown_word(
                 Extent::one(self.ty.span()),
-                format!("unknown variable type `{word}`: expected `cidr`, `public_key`, `string` or `number`"),
+                format!("unknown variable type `{word}`: expected `cidr`, `public_key`, `string`, `number` or `ami_id`"),
                 &word,
                 &kws,
             );
@@ -78,6 +79,7 @@ impl ToRust for Variable {
             VarType::PublicKey => quote!(::infra_core::VarType::PublicKey),
             VarType::String => quote!(::infra_core::VarType::String),
             VarType::Number => quote!(::infra_core::VarType::Number),
+            VarType::AmiId => quote!(::infra_core::VarType::AmiId),
         };
         let default = g.os(&self.loc().at(DEFAULT), &self.default);
         quote!(::infra_core::Variable {

@@ -1,0 +1,35 @@
+//! `ami: var(<ami_id variable>)` pins the image; `monitoring: basic` turns detailed monitoring off.
+use infra_macros::infra;
+
+infra! {
+    /// The lab: an ALB in front of 2..4 instances running the webapp on port 8000.
+    pub stack HelloStack {
+        vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
+        payload site { binary: "webapp", port: 8000, health: "/health", routes: ["/", "/health"] }
+        security_group alb_sg in main {
+            ingress tcp 80 from internet,
+            egress tcp site.port to web_sg,
+        }
+        security_group web_sg in main {
+            ingress tcp site.port from alb_sg,
+            egress tcp 443 to internet,
+        }
+        instance_role web_role { read: site }
+        /// The image to pin (unset: the latest Amazon Linux 2023).
+        variable web_ami: ami_id;
+        launch_template web {
+            image: amazon_linux_2023, instance_type: t2.micro,
+            security_groups: [web_sg], role: web_role, run: site,
+            ami: var(web_ami), monitoring: basic,
+        }
+        target_group app in main { port: site.port, health: site.health }
+        alb front in main.public_subnets { security_groups: [alb_sg], listener 80 => app }
+        autoscaling_group web_asg {
+            launch_template: web, subnets: main.public_subnets,
+            min: 2, desired: 2, max: 4, target_groups: [app], scale: cpu_average(50),
+        }
+        output alb_dns = front.dns_name;
+    }
+}
+
+fn main() {}
