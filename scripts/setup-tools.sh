@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the tools the infra test suite needs (idempotent; fast when done).
 #   apt:  wrk nginx hyperfine shellcheck systemd (its offline unit parser, for the escaper tests)
+#         graphviz (`dot`: the architecture pictures, `hello_stack --graph svg`)
 #   venv: target/tools-venv with moto[server] (AWS emulator) and checkov
 # Usage: scripts/setup-tools.sh            (from anywhere inside the repo)
 # Env:   TOOLS_VENV (default <repo>/target/tools-venv), PYTHON (default python3)
@@ -17,7 +18,8 @@ CHECKOV_VERSION="3.3.30"
 STAMP_CONTENT="moto[server]==$MOTO_VERSION checkov==$CHECKOV_VERSION"
 STAMP="$VENV/.tools-stamp"
 
-APT_TOOLS=(wrk nginx hyperfine shellcheck systemd)
+# tool[:Debian package] (the package is the tool's name unless given)
+APT_TOOLS=(wrk nginx hyperfine shellcheck systemd dot:graphviz)
 
 log() { printf '[setup-tools] %s\n' "$*" >&2; }
 die() { printf '[setup-tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -30,9 +32,9 @@ have_tool() {
 }
 
 install_apt_tools() {
-  local missing=() t
-  for t in "${APT_TOOLS[@]}"; do
-    have_tool "$t" || missing+=("$t")
+  local missing=() e
+  for e in "${APT_TOOLS[@]}"; do
+    have_tool "${e%%:*}" || missing+=("${e#*:}")
   done
   if ((${#missing[@]} == 0)); then
     log "apt tools present: ${APT_TOOLS[*]}"
@@ -82,6 +84,7 @@ install_venv() {
 verify() {
   local fail=0 t
   for t in "${APT_TOOLS[@]}"; do
+    t="${t%%:*}"
     if ! have_tool "$t"; then
       log "MISSING: $t"
       fail=1
@@ -98,6 +101,7 @@ verify() {
   local nginx_bin
   nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
   echo "wrk:        $(wrk -v 2>&1 | head -n1 || true)"
+  echo "graphviz:   $(dot -V 2>&1 | head -n1 || true)"
   echo "nginx:      $("$nginx_bin" -v 2>&1 | head -n1)"
   echo "hyperfine:  $(hyperfine --version | head -n1)"
   echo "shellcheck: $(shellcheck --version | sed -n 's/^version: //p')"

@@ -19,6 +19,7 @@ pub mod check;
 pub mod cidr;
 pub mod cost;
 pub mod diag;
+pub mod diagram;
 pub mod emit;
 pub mod escape;
 pub mod kinds;

@@ -7,6 +7,7 @@
 //! The stack is written once, in `src/hello_stack.rs`; the ui test `lab_pass` and
 //! infra-expand's benchmark and property test read that same file.
 
+pub mod cli;
 mod hello_stack;
 
 pub use hello_stack::HelloStack;

@@ -29,10 +29,15 @@ fn output_matches_the_reviewed_golden_file() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A clean run prints nothing on stderr but, when the payload is not built yet, the
+    // note naming the command that builds it.
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.stderr.is_empty(),
-        "diagnostics on a clean run: {}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr
+            .lines()
+            .all(|l| l.starts_with("hello_stack: note: payload `site`")
+                && l.contains("cargo webapp-static")),
+        "diagnostics on a clean run: {stderr}"
     );
     let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -113,6 +118,12 @@ fn help_goes_to_stdout_and_bad_arguments_fail() {
     let out = run(&["--help"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("main.tf.json"));
+    let out = run(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("hello_stack {}", env!("CARGO_PKG_VERSION"))
+    );
     let out = run(&["--bogus"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
@@ -174,7 +185,18 @@ fn terraform_variable_validation_refuses_bad_values() {
         return;
     };
     tf.ok(&["init", "-backend=false", "-no-color"]);
-    let plan = |var: &str| tf.run(&["plan", "-no-color", "-input=false", "-var", var]);
+    let artifact = format!("site_artifact={}", dir.join("vars.tf.json").display());
+    let plan = |var: &str| {
+        tf.run(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            "-var",
+            &artifact,
+            "-var",
+            var,
+        ])
+    };
     for good in [
         "admin_cidr=203.0.113.7/32",
         "ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx ops@example",
@@ -198,5 +220,20 @@ fn terraform_variable_validation_refuses_bad_values() {
         assert!(!out.status.success(), "{bad} accepted");
         assert!(err.contains("Invalid value for variable"), "{bad}: {err}");
     }
+    // A missing payload artifact is named, with the command that builds it, instead of
+    // terraform's "Error in function call" from filesha256.
+    let out = tf.run(&[
+        "plan",
+        "-no-color",
+        "-input=false",
+        "-var",
+        "site_artifact=/nonexistent/webapp",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("Invalid value for variable") && err.contains("cargo webapp-static"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

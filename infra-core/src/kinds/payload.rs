@@ -72,6 +72,12 @@ impl Payload {
         }
     }
 
+    /// The command that builds the artifact: the workspace's `cargo <binary>-static` alias
+    /// (`.cargo/config.toml`), named by the missing-artifact messages.
+    pub fn build_command(&self) -> String {
+        format!("cargo {}-static", self.binary)
+    }
+
     /// True when `path` is served: equal to a route, or matching it segment by segment
     /// where the route has `{param}` (a `?query` is ignored).
     pub fn serves(&self, path: &str) -> bool {
@@ -186,6 +192,15 @@ impl Resource for Payload {
                 "type": "string",
                 "default": lit(&self.artifact),
                 "description": format!("Path of the {} binary (static x86_64 Linux) to upload", self.binary),
+                // Without it, a missing artifact fails in `filesha256` ("Error in function
+                // call"), far from the cause.
+                "validation": [{
+                    "condition": format!("${{fileexists(var.{var})}}"),
+                    "error_message": format!(
+                        "{var}: no payload artifact at this path. Build it with `{}` (or pass -var {var}=PATH).",
+                        self.build_command()
+                    ),
+                }],
             }),
         );
         private_bucket(doc, &w.kebab_name(), &var, None, w.log_bucket());

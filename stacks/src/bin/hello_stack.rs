@@ -1,9 +1,8 @@
 //! Print the lab stack as Terraform JSON: `cargo run --bin hello_stack > main.tf.json`.
 //!
 //! JSON goes to stdout, diagnostics to stderr. A stack that fails its checks prints every
-//! violation and exits 1 without writing any JSON.
+//! violation and exits 1 without writing any JSON (`--out DIR` leaves no file behind).
 
-use std::io::Write;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -12,6 +11,8 @@ hello_stack: print the ALB + Auto Scaling Group lab as Terraform JSON
 USAGE:
     hello_stack > main.tf.json
     terraform init && terraform apply
+    hello_stack --out DIR
+    hello_stack --graph svg > hello_stack.svg
 
 The stack uploads the webapp payload from
 target/x86_64-unknown-linux-gnu/release/webapp (build it with `cargo webapp-static`;
@@ -24,41 +25,11 @@ Terraform variables:
     site_artifact    path of the static webapp binary to upload
     log_policy_settle_seconds
                      wait after the log bucket policy before the ALB (default 60)
-
-OPTIONS:
-    -h, --help       print this help
 ";
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    if let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            print!("{HELP}");
-            println!("\nMONTHLY COST DRIVERS (us-east-1 on-demand, approximate):");
-            for line in infra_core::cost::drivers(&stacks::HelloStack::new().stack()) {
-                println!("    {line}");
-            }
-            return ExitCode::SUCCESS;
-        }
-        eprintln!("hello_stack: unexpected argument `{arg}` (try --help)");
-        return ExitCode::from(2);
-    }
-    match stacks::HelloStack::new().to_json_string() {
-        Ok(json) => {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(json.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                eprintln!("hello_stack: could not write to stdout");
-                return ExitCode::FAILURE;
-            }
-            ExitCode::SUCCESS
-        }
-        Err(violations) => {
-            eprintln!("hello_stack: refusing to print a stack that fails its checks\n{violations}");
-            ExitCode::FAILURE
-        }
-    }
+    let stack = stacks::HelloStack::new();
+    stacks::cli::run("hello_stack", HELP, &stack.stack(), || {
+        stack.to_json_string()
+    })
 }
