@@ -1,0 +1,97 @@
+//! The architecture picture, drawn from the checked model: everything the lab sheet's
+//! picture shows is there, and the SVG the README shows is the one the code draws now
+//! (`UPDATE_GOLDEN=1 cargo test -p stacks --test diagram` refreshes it; review it).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use infra_tests::require_tool;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
+
+fn graph(format: &str) -> String {
+    let out = Command::new(BIN)
+        .args(["--graph", format])
+        .output()
+        .expect("run hello_stack");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// What the picture must show, in both text formats.
+const MUST_SHOW: &[&str] = &[
+    "Internet",
+    "ALB front",
+    "internet-facing, AZs: 1, 2",
+    "listener HTTP :80 -> app",
+    "target group app",
+    "health GET /health",
+    "Auto Scaling group web_asg",
+    "min 2 / desired 2 / max 4",
+    "t2.micro, amazon_linux_2023 (latest)",
+    "scale: average CPU 50 %",
+    "public subnet 10.0.1.0/24 (AZ 1)",
+    "public subnet 10.0.2.0/24 (AZ 2)",
+    "VPC main 10.0.0.0/16",
+    // every security group rule, with its protocol and port
+    "alb_sg ingress tcp/80",
+    "alb_sg egress tcp/80",
+    "web_sg ingress tcp/80",
+    "web_sg ingress tcp/22",
+    "web_sg egress tcp/443",
+    "var.admin_cidr",
+    // the payload and its health path
+    "payload site: webapp",
+    "health path /health",
+    "fetched at boot (role web_role)",
+    // the outputs
+    "alb_dns = front.dns_name",
+    "alb_url = front.url",
+    "asg_name = web_asg.name",
+    "target_group_name = app.name",
+];
+
+#[test]
+fn dot_and_mermaid_show_the_whole_architecture() {
+    for format in ["dot", "mermaid"] {
+        let text = graph(format);
+        for want in MUST_SHOW {
+            assert!(text.contains(want), "{format} lacks {want:?}:\n{text}");
+        }
+    }
+    let dot = graph("dot");
+    assert!(dot.starts_with("digraph \"HelloStack\""));
+    // internet -> ALB -> target group <- ASG -> instances
+    for edge in [
+        "\"internet\" -> \"alb_front\"",
+        "\"alb_front\" -> \"tg_app\"",
+        "\"asg_web_asg\" -> \"tg_app\"",
+        "\"asg_web_asg\" -> \"inst_web_asg_0\"",
+    ] {
+        assert!(dot.contains(edge), "no {edge}:\n{dot}");
+    }
+    assert!(graph("mermaid").starts_with("flowchart LR"));
+}
+
+#[test]
+fn the_readme_svg_is_current() {
+    if require_tool("dot", "Graphviz lays out the architecture picture").is_none() {
+        return;
+    }
+    let svg = graph("svg");
+    assert!(svg.contains("<svg"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/hello_stack.svg");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &svg).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == svg,
+        "{} is stale: run `UPDATE_GOLDEN=1 cargo test -p stacks --test diagram`, look at it, commit it",
+        path.display()
+    );
+}
