@@ -30,7 +30,7 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
         python.display()
     );
     if !python.is_file() {
-        eprintln!("SKIPPED: no tools venv python (boto3)");
+        infra_tests::skipped("no tools venv python (boto3): run scripts/setup-tools.sh");
         return;
     }
 

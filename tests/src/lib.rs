@@ -4,8 +4,29 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The filesystem mirror holding hashicorp/aws 5.100.0 on this machine and in CI.
+/// The default filesystem mirror holding hashicorp/aws 5.100.0 (this machine and CI).
 pub const PROVIDER_MIRROR: &str = "/opt/tf-plugins";
+
+/// The provider mirror the tests use: `TF_PLUGIN_MIRROR` (as for `scripts/tf-offline.sh`),
+/// else [`PROVIDER_MIRROR`].
+pub fn provider_mirror() -> PathBuf {
+    std::env::var_os("TF_PLUGIN_MIRROR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(PROVIDER_MIRROR))
+}
+
+/// Say that a test skipped, where the person running `cargo test` sees it: written to the
+/// process's stderr directly, which the test harness does not capture (it captures only
+/// `print!`/`eprint!`), so the line shows in the summary even when the test passes.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED ({}): {why}; CI would fail here",
+        std::thread::current().name().unwrap_or("test")
+    );
+}
 
 /// True when running under CI (`CI` set): a missing tool is then a failure, not a skip.
 pub fn in_ci() -> bool {
@@ -39,7 +60,7 @@ pub fn require_tool(name: &str, why: &str) -> Option<PathBuf> {
             "`{name}` is not on PATH, and CI is set: {why}. Run `bash scripts/setup-tools.sh` (or install it) and try again."
         ),
         None => {
-            eprintln!("SKIPPED: `{name}` is not on PATH ({why}); CI would fail here");
+            skipped(&format!("`{name}` is not on PATH ({why})"));
             None
         }
     }
@@ -70,15 +91,25 @@ impl Terraform {
             "terraform",
             "terraform validates and applies the emitted JSON",
         )?;
-        assert!(
-            Path::new(PROVIDER_MIRROR).is_dir() || !in_ci(),
-            "the provider mirror {PROVIDER_MIRROR} is missing"
-        );
+        let mirror = provider_mirror();
+        if !mirror.is_dir() {
+            assert!(
+                !in_ci(),
+                "the provider mirror {} is missing and CI is set (set TF_PLUGIN_MIRROR to another one)",
+                mirror.display()
+            );
+            skipped(&format!(
+                "no provider mirror at {} (set TF_PLUGIN_MIRROR)",
+                mirror.display()
+            ));
+            return None;
+        }
         let cli_config = dir.join("offline.tfrc");
         std::fs::write(
             &cli_config,
             format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{PROVIDER_MIRROR}\"\n    include = [\"registry.terraform.io/*/*\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/*/*\"]\n  }}\n}}\n"
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/*/*\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/*/*\"]\n  }}\n}}\n",
+                mirror.display()
             ),
         )
         .expect("write CLI config");
@@ -134,10 +165,10 @@ pub fn webapp_artifact() -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
-        "SKIPPED: no webapp artifact at {} (build it with `cargo webapp-static`)",
+    skipped(&format!(
+        "no webapp artifact at {} (build it with `cargo webapp-static`)",
         path.display()
-    );
+    ));
     None
 }
 

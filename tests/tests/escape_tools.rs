@@ -187,7 +187,7 @@ fn systemd() -> Option<PathBuf> {
              unit lines. Install the `systemd` package (it need not run)."
         ),
         None => {
-            eprintln!("SKIPPED: no /usr/lib/systemd/systemd (reads back escaped unit lines)");
+            infra_tests::skipped("no /usr/lib/systemd/systemd (reads back escaped unit lines)");
             None
         }
     }
