@@ -11,3 +11,17 @@ pub mod cli;
 mod hello_stack;
 
 pub use hello_stack::HelloStack;
+
+/// The stacks `cargo xtask` knows, by binary name: the model and its checked synthesis.
+pub fn by_name(name: &str) -> Option<(infra_core::Stack, Result<String, infra_core::Violations>)> {
+    match name {
+        "hello_stack" => {
+            let s = HelloStack::new();
+            Some((s.stack(), s.to_json_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The names [`by_name`] accepts.
+pub const STACKS: &[&str] = &["hello_stack"];
