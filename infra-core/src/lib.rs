@@ -15,6 +15,7 @@
 //!
 //! No `syn` here: the model is used at run time and by the macro alike.
 
+pub mod backend;
 pub mod check;
 pub mod cidr;
 pub mod cost;
@@ -33,6 +34,7 @@ pub mod suggest;
 pub mod tf;
 pub mod userdata;
 
+pub use backend::Backend;
 pub use check::{check, report, rules, waivable, Report};
 pub use diag::{CheckRule, Diagnostic, Note, Sink, Violation, Violations};
 pub use emit::{to_json_string, to_terraform, to_terraform_unchecked};

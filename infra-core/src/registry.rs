@@ -9,6 +9,7 @@
 use std::any::Any;
 use std::collections::BTreeMap;
 
+use crate::backend::Backend;
 use crate::diag::CheckRule;
 use crate::kinds::alb::Alb;
 use crate::kinds::autoscaling_group::AutoScalingGroup;
@@ -61,6 +62,8 @@ macro_rules! stack {
             pub region: String,
             /// Tags every resource carries (provider `default_tags`), besides `infra:stack`.
             pub tags: BTreeMap<String, String>,
+            /// Where the Terraform state lives: the local file when `None`.
+            pub backend: Option<Backend>,
             $(pub $field: Vec<$ty>,)*
             pub outputs: Vec<Output>,
         }
@@ -72,6 +75,7 @@ macro_rules! stack {
                     doc: None,
                     region: Self::DEFAULT_REGION.to_string(),
                     tags: BTreeMap::new(),
+                    backend: None,
                     $($field: Vec::new(),)*
                     outputs: Vec::new(),
                 }

@@ -133,6 +133,11 @@ fn header(stack: &Stack, doc: &mut Doc) {
         "required_providers".into(),
         json!({ "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION } }),
     );
+    if let Some(b) = &stack.backend {
+        let (kind, body) = b.emit(&stack.region);
+        doc.terraform
+            .insert("backend".into(), json!({ kind: body }));
+    }
     let mut tags = serde_json::Map::new();
     for (k, v) in &stack.tags {
         tags.insert(terraform_template(k), lit(v));

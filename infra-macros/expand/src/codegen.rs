@@ -144,6 +144,24 @@ pub fn generate(ast: &StackAst, lw: &Lowered, asserts: TokenStream) -> TokenStre
     let stack_name = &s.name;
     let stack_doc = doc(&s.doc);
     let region = g.s(&Location::of(STACK).at(REGION), &s.region);
+    let backend = match &s.backend {
+        None => quote!(::core::option::Option::None),
+        Some(::infra_core::Backend::S3 {
+            bucket,
+            key,
+            region,
+        }) => {
+            let region = match region {
+                Some(r) => quote!(::core::option::Option::Some(::std::string::String::from(#r))),
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(::core::option::Option::Some(::infra_core::Backend::S3 {
+                bucket: ::std::string::String::from(#bucket),
+                key: ::std::string::String::from(#key),
+                region: #region,
+            }))
+        }
+    };
     let tags = s.tags.iter().map(|(k, v)| {
         let v = g.s(&tag_at(k), v);
         quote!((::std::string::String::from(#k), #v))
@@ -170,6 +188,7 @@ pub fn generate(ast: &StackAst, lw: &Lowered, asserts: TokenStream) -> TokenStre
                     doc: #stack_doc,
                     region: #region,
                     tags: ::std::collections::BTreeMap::from([#(#tags),*]),
+                    backend: #backend,
                     #lists
                     outputs: ::core::clone::Clone::clone(&self.outputs),
                 }

@@ -155,7 +155,17 @@ fn parse_item(c: &mut Cursor, ast: &mut StackAst, cx: &mut Errors, keywords: &[&
     };
     let kw = keyword.to_string();
     if SETTINGS.contains(&kw.as_str()) {
-        let r = c.expect_punct(':').and_then(|_| parse_value(c, cx));
+        let r = c.expect_punct(':').and_then(|_| {
+            if kw == "backend" {
+                // `backend: s3 { ... }`: the type, then its settings.
+                let ty = c.expect_ident("a backend type: `s3`")?;
+                let body = parse_value(c, cx)?;
+                let sp = Extent::one(ty.span()).to(body.sp());
+                Ok(Value::Call(ty, vec![body], sp))
+            } else {
+                parse_value(c, cx)
+            }
+        });
         match r {
             Ok(value) => {
                 for w in &attrs.waivers {
@@ -283,6 +293,7 @@ fn settings(lx: &mut Lower, settings: &[Field]) {
                     lx.out.stack.region = r;
                 }
             }
+            "backend" => backend(lx, &f.value),
             _ => {
                 let Value::Map(entries, _) = &f.value else {
                     lx.expected("`{ Key: \"value\", ... }`", &f.value);
@@ -301,6 +312,59 @@ fn settings(lx: &mut Lower, settings: &[Field]) {
                 }
             }
         }
+    }
+}
+
+/// `backend: s3 { bucket: "...", key: "...", region?: "..." }`: shared state in S3, locked
+/// with Terraform's native S3 lock file. Literal strings only (Terraform reads backend
+/// settings before it evaluates anything).
+fn backend(lx: &mut Lower, v: &Value) {
+    let Value::Call(ty, args, _) = v else {
+        lx.expected("`s3 { bucket: \"...\", key: \"...\" }`", v);
+        return;
+    };
+    if ty != "s3" {
+        lx.err(
+            Extent::one(ty.span()),
+            format!("unknown backend `{ty}`: the backend is `s3`"),
+        );
+        return;
+    }
+    let Some(Value::Map(fields, map_sp)) = args.first() else {
+        lx.err(
+            Extent::one(ty.span()),
+            "expected `s3 { bucket: \"...\", key: \"...\" }`",
+        );
+        return;
+    };
+    let (mut bucket, mut key, mut region) = (None, None, None);
+    for f in fields {
+        let slot = match f.key.as_str() {
+            "bucket" => &mut bucket,
+            "key" => &mut key,
+            "region" => &mut region,
+            other => {
+                lx.err(
+                    f.key_at,
+                    format!("unknown `{other}` in the s3 backend: expected bucket, key, region"),
+                );
+                continue;
+            }
+        };
+        match &f.value {
+            Value::Str(s, _) if !s.is_empty() => *slot = Some(s.clone()),
+            other => lx.expected("a non-empty string literal", other),
+        }
+    }
+    match (bucket, key) {
+        (Some(bucket), Some(key)) => {
+            lx.out.stack.backend = Some(infra_core::Backend::S3 {
+                bucket,
+                key,
+                region,
+            });
+        }
+        _ => lx.err(*map_sp, "the s3 backend needs `bucket` and `key`"),
     }
 }
 

@@ -101,7 +101,7 @@ macro_rules! item_defs {
 infra_core::with_kinds!(item_defs);
 
 /// Stack settings: `region: "..."`, `tags: { .. }`.
-pub const SETTINGS: [&str; 2] = ["region", "tags"];
+pub const SETTINGS: [&str; 3] = ["region", "tags", "backend"];
 
 /// Every keyword that can start an entry of a stack body.
 pub fn keywords() -> Vec<&'static str> {
