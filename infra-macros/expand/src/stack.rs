@@ -338,22 +338,30 @@ fn backend(lx: &mut Lower, v: &Value) {
         return;
     };
     let (mut bucket, mut key, mut region) = (None, None, None);
+    let mut invalid = false;
     for f in fields {
         let slot = match f.key.as_str() {
             "bucket" => &mut bucket,
             "key" => &mut key,
             "region" => &mut region,
             other => {
+                let help = match did_you_mean(other, ["bucket", "key", "region"]) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "expected bucket, key, region".to_string(),
+                };
                 lx.err(
                     f.key_at,
-                    format!("unknown `{other}` in the s3 backend: expected bucket, key, region"),
+                    format!("unknown `{other}` in the s3 backend: {help}"),
                 );
                 continue;
             }
         };
         match &f.value {
             Value::Str(s, _) if !s.is_empty() => *slot = Some(s.clone()),
-            other => lx.expected("a non-empty string literal", other),
+            other => {
+                invalid = true;
+                lx.expected("a non-empty string literal", other);
+            }
         }
     }
     match (bucket, key) {
@@ -364,6 +372,7 @@ fn backend(lx: &mut Lower, v: &Value) {
                 region,
             });
         }
+        _ if invalid => {}
         _ => lx.err(*map_sp, "the s3 backend needs `bucket` and `key`"),
     }
 }
