@@ -237,3 +237,35 @@ fn terraform_variable_validation_refuses_bad_values() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The example `terraform.tfvars.json` names only variables the stack declares, and
+/// terraform accepts its values.
+#[test]
+fn the_tfvars_example_fits_the_stack() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfvars/hello_stack.tfvars.json");
+    let text = std::fs::read_to_string(&example).unwrap();
+    let vars: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&run(&[]).stdout).unwrap();
+    let declared = v["variable"].as_object().unwrap();
+    for k in vars.as_object().unwrap().keys() {
+        assert!(
+            declared.contains_key(k),
+            "{k} is not a variable of hello_stack"
+        );
+    }
+    let dir = scratch_dir("tfvars-example");
+    let only_vars = serde_json::json!({ "variable": v["variable"] });
+    std::fs::write(dir.join("vars.tf.json"), only_vars.to_string()).unwrap();
+    // Copied as is, as a user would.
+    std::fs::write(dir.join("terraform.tfvars.json"), &text).unwrap();
+    let Some(tf) = Terraform::new(&dir) else {
+        return;
+    };
+    tf.ok(&["init", "-backend=false", "-no-color"]);
+    let artifact = format!("site_artifact={}", dir.join("vars.tf.json").display());
+    let out = tf.run(&["plan", "-no-color", "-input=false", "-var", &artifact]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("Warning"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
