@@ -301,3 +301,19 @@ pub fn validate_offline(name: &str, json: &[u8]) {
     assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_decodes_every_padding_and_refuses_garbage() {
+        assert_eq!(base64_decode("").unwrap(), b"");
+        assert_eq!(base64_decode("Zg==").unwrap(), b"f");
+        assert_eq!(base64_decode("Zm8=").unwrap(), b"fo");
+        assert_eq!(base64_decode("Zm9v").unwrap(), b"foo");
+        assert_eq!(base64_decode("IyEvYmluL2Jhc2gK").unwrap(), b"#!/bin/bash\n");
+        assert_eq!(base64_decode("Zm9"), None);
+        assert_eq!(base64_decode("Zm9v!A=="), None);
+    }
+}
