@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace-level tests: running the real `terraform` offline
 //! against the provider mirror, and finding tools that CI must have.
 
+pub mod boot;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -103,6 +105,42 @@ impl Terraform {
             .expect("run terraform")
     }
 
+    /// Evaluate a string expression with `terraform console` against the configuration and
+    /// state in the working directory, and return the string's bytes. The expression goes
+    /// through `base64encode` so that no HCL quoting has to be undone.
+    pub fn eval_string(&self, expr: &str, extra_args: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut child = Command::new(&self.bin)
+            .arg("console")
+            .args(extra_args)
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("TF_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run terraform console");
+        writeln!(child.stdin.take().expect("stdin"), "base64encode({expr})")
+            .expect("write to terraform console");
+        let out = child.wait_with_output().expect("terraform console");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "terraform console `{expr}` failed in {}:\n{stdout}\n{}",
+            self.dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let quoted = stdout.trim();
+        let b64 = quoted
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("terraform console printed {quoted:?} for `{expr}`"));
+        base64_decode(b64).unwrap_or_else(|| panic!("not base64: {b64:?}"))
+    }
+
     /// Run and panic with terraform's own output when it fails.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -151,6 +189,82 @@ impl Drop for Child {
     }
 }
 
+/// Standard base64 (with padding), as Terraform's `base64encode` and EC2's user data use it.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let b = s.trim_end_matches('=').as_bytes();
+    if s.len() % 4 != 0 || s.len() - b.len() > 2 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    for chunk in b.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+/// `moto_server` (the AWS API emulator) on a free 127.0.0.1 port, killed by PID when dropped.
+pub struct Moto {
+    pub port: u16,
+    /// `http://127.0.0.1:PORT`
+    pub endpoint: String,
+    _child: Child,
+}
+
+impl Moto {
+    /// Start it, logging to `log`. `None` (the caller skips) when moto_server is absent
+    /// outside CI.
+    pub fn start(log: &Path) -> Option<Moto> {
+        let moto = require_tool("moto_server", "the emulated deploy applies to moto")?;
+        let port = free_port();
+        let child = Child(
+            Command::new(moto)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(log).expect("create moto log"))
+                .spawn()
+                .expect("start moto_server"),
+        );
+        assert!(
+            wait_for_port(port, std::time::Duration::from_secs(30)),
+            "moto_server did not start on {port}"
+        );
+        Some(Moto {
+            port,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        })
+    }
+}
+
+/// Lay out an emulated deploy in `dir`: the stack's own `main.tf.json`, and beside it
+/// `override.tf.json` from `tests/emulator/override.tf.json` pointing the provider at
+/// `endpoint`. The stack's output never carries any emulator setting.
+pub fn write_emulated_stack(dir: &Path, main_tf_json: &[u8], endpoint: &str) {
+    std::fs::write(dir.join("main.tf.json"), main_tf_json).expect("write main.tf.json");
+    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
+        .expect("override template");
+    std::fs::write(
+        dir.join("override.tf.json"),
+        template.replace("__MOTO_ENDPOINT__", endpoint),
+    )
+    .expect("write override.tf.json");
+}
+
 /// A free TCP port on 127.0.0.1 (bound, then released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -186,4 +300,20 @@ pub fn validate_offline(name: &str, json: &[u8]) {
     assert_eq!(v["valid"], true, "{out}");
     assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_decodes_every_padding_and_refuses_garbage() {
+        assert_eq!(base64_decode("").unwrap(), b"");
+        assert_eq!(base64_decode("Zg==").unwrap(), b"f");
+        assert_eq!(base64_decode("Zm8=").unwrap(), b"fo");
+        assert_eq!(base64_decode("Zm9v").unwrap(), b"foo");
+        assert_eq!(base64_decode("IyEvYmluL2Jhc2gK").unwrap(), b"#!/bin/bash\n");
+        assert_eq!(base64_decode("Zm9"), None);
+        assert_eq!(base64_decode("Zm9v!A=="), None);
+    }
 }
