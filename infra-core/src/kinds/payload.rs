@@ -16,7 +16,17 @@ use crate::tf::{lit, Doc};
 pub static INFO: KindInfo = KindInfo {
     keyword: "payload",
     display: "payload",
-    tf_types: &["aws_s3_object", "aws_s3_bucket"],
+    tf_types: &[
+        "aws_s3_object",
+        "aws_s3_bucket",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_notification",
+        "aws_s3_bucket_logging",
+    ],
     address: "aws_s3_object.NAME",
     attributes: &[("bucket", "${ADDR.bucket}"), ("key", "${ADDR.key}")],
 };
