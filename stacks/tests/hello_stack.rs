@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use infra_tests::{scratch_dir, Terraform};
+use infra_tests::{assert_shellcheck_clean, scratch_dir, Terraform};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
@@ -148,16 +148,7 @@ fn user_data_is_shellcheck_clean_on_both_images() {
         let dir = scratch_dir(&format!("shellcheck-{image:?}"));
         let file = dir.join("user-data.sh");
         std::fs::write(&file, &script).unwrap();
-        let out = Command::new(&shellcheck)
-            .arg("--severity=style")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "shellcheck ({image:?}):\n{}\n--- script ---\n{script}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        assert_shellcheck_clean(&shellcheck, &file, &format!("{image:?}"), &script);
     }
 }
 

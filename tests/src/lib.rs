@@ -302,6 +302,21 @@ pub fn validate_offline(name: &str, json: &[u8]) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Assert that `shellcheck --severity=style` finds nothing in `file` (which holds `script`,
+/// shown on failure); `what` names the case in the message.
+pub fn assert_shellcheck_clean(shellcheck: &Path, file: &Path, what: &str, script: &str) {
+    let out = Command::new(shellcheck)
+        .arg("--severity=style")
+        .arg(file)
+        .output()
+        .expect("run shellcheck");
+    assert!(
+        out.status.success(),
+        "shellcheck ({what}):\n{}\n--- script ---\n{script}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::base64_decode;
