@@ -348,14 +348,6 @@ fn check_restart(lab: &Lab, inst: &mut Instance, port: u16) {
     eprintln!("boot: {} back {back:?} after kill -9", inst.name);
 }
 
-/// Whether the payload drains in-flight requests on SIGTERM. It does not today: with
-/// actix-server 2.10 the workers report "shutting down idle worker" although a connection
-/// has a request in flight, and the process exits at once, resetting it (the same with a
-/// slow reader of pipelined responses; tests/boot/RESULTS.md). Until the webapp is fixed the
-/// test pins that failure; a fix makes the pin fail, and this flips to `true`, which
-/// asserts the drain itself.
-const WEBAPP_DRAINS: bool = false;
-
 /// `systemctl stop` while a request is in flight: the request completes, then the
 /// service exits 0 (drained), not killed at the stop timeout.
 fn check_drain(lab: &Lab, inst: &mut Instance, port: u16) {
@@ -369,49 +361,34 @@ fn check_drain(lab: &Lab, inst: &mut Instance, port: u16) {
     std::thread::sleep(Duration::from_millis(300));
 
     let stop = inst.spawn(&["systemctl", "stop", SERVICE]);
-    if WEBAPP_DRAINS {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let state = prop(inst, "ActiveState");
-            if state == "deactivating" {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{who}: {SERVICE} is {state}, never deactivating"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let state = prop(inst, "ActiveState");
+        if state == "deactivating" {
+            break;
         }
-        std::thread::sleep(Duration::from_secs(1));
-        assert_eq!(
-            prop(inst, "ActiveState"),
-            "deactivating",
-            "{who}: did not wait for the request"
-        );
-    } else {
-        std::thread::sleep(Duration::from_secs(1));
-    }
-
-    let sent = conn.write_all(b"Connection: close\r\n\r\n");
-    let answer = sent.and_then(|()| boot::read_response(&mut conn));
-    if WEBAPP_DRAINS {
-        let (status, body) = answer.expect("the in-flight request's answer");
-        assert_eq!(status, 200, "{who}: in-flight request -> {body}");
-        assert_eq!(
-            json(&body)["message"],
-            format!("Hello Ada from instance {}!", inst.instance_id),
-            "{who}"
-        );
-    } else {
         assert!(
-            answer.is_err(),
-            "{who}: the in-flight request completed ({answer:?}): the webapp drains now, set WEBAPP_DRAINS = true"
+            Instant::now() < deadline,
+            "{who}: {SERVICE} is {state}, never deactivating"
         );
-        eprintln!(
-            "boot: KNOWN BUG {who}: SIGTERM did not drain; the in-flight request was cut \
-             (tests/boot/RESULTS.md)"
-        );
+        std::thread::sleep(Duration::from_millis(50));
     }
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        prop(inst, "ActiveState"),
+        "deactivating",
+        "{who}: did not wait for the request"
+    );
+
+    conn.write_all(b"Connection: close\r\n\r\n")
+        .expect("the rest of the request");
+    let (status, body) = boot::read_response(&mut conn).expect("the in-flight request's answer");
+    assert_eq!(status, 200, "{who}: in-flight request -> {body}");
+    assert_eq!(
+        json(&body)["message"],
+        format!("Hello Ada from instance {}!", inst.instance_id),
+        "{who}"
+    );
     let out = stop.wait_with_output().expect("systemctl stop");
     assert!(out.status.success(), "{who}: systemctl stop: {out:?}");
     assert_eq!(prop(inst, "ActiveState"), "inactive", "{who}");
@@ -425,56 +402,6 @@ fn check_drain(lab: &Lab, inst: &mut Instance, port: u16) {
     if let Err(journal) = journal_with(inst, "level=INFO target=webapp stopped") {
         panic!("{who}: no clean stop logged:\n{journal}");
     }
-}
-
-/// The Amazon Linux 2 unit pairs `User=` with `PrivateDevices=yes`, which systemd 233 and
-/// later turn into an implied `NoNewPrivileges=yes` (systemd.exec(5): "If turned on and
-/// [...] without the CAP_SYS_ADMIN capability (e.g. setting User=), NoNewPrivileges=yes is
-/// implied"). No new privileges means the file capability `setcap` gave is ignored at exec,
-/// so the bind to port 80 fails with EACCES and the service restarts forever. The image's
-/// systemd is 252. The fix (infra-core/src/userdata.rs, out of this branch's reach) is to
-/// drop `PrivateDevices=yes` from that unit; until it lands, the test pins this failure
-/// precisely, and it switches to the full checks by itself once the rendered unit changes.
-fn al2_unit_has_the_nnp_bug(user_data: &[u8]) -> bool {
-    let ud = String::from_utf8_lossy(user_data);
-    ud.contains("\nUser=webapp\n") && ud.contains("\nPrivateDevices=yes\n")
-}
-
-fn check_al2_nnp_bug(lab: &Lab, inst: &mut Instance, port: u16) {
-    let who = inst.name.clone();
-    let result = inst.wait_cloud_init(BOOT_TIMEOUT);
-    assert_eq!(
-        result["v1"]["errors"],
-        serde_json::json!([]),
-        "{who}: {result}"
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let journal = loop {
-        let journal = inst.sh(&["journalctl", "-u", SERVICE, "-o", "cat", "--no-pager"]);
-        if journal.contains("Permission denied (os error 13)") && prop(inst, "NRestarts") != "0" {
-            break journal;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{who}: the known AL2 failure did not show:\n{journal}"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let caps = inst.sh(&["getcap", "/opt/webapp/webapp"]);
-    assert!(
-        caps.contains("cap_net_bind_service"),
-        "{who}: getcap -> {caps}"
-    );
-    assert!(
-        lab.get(inst.socket(port), "/health").is_err(),
-        "{who}: serves after all:\n{journal}"
-    );
-    eprintln!(
-        "boot: KNOWN BUG {who} (AmazonLinux2): `User=` + `PrivateDevices=yes` implies \
-         NoNewPrivileges on systemd >= 233, the setcap capability is ignored, bind :{port} -> \
-         EACCES, restarting forever. Fix: drop PrivateDevices=yes from the AL2 unit \
-         (tests/boot/RESULTS.md)."
-    );
 }
 
 /// S3 unreachable: the script retries, fails with its message in the cloud-init log, and
@@ -571,10 +498,8 @@ fn user_data_boots_the_payload_on_both_images() {
         })
         .collect();
 
-    let al2_bug = al2_unit_has_the_nnp_bug(&applied.user_data_al2);
-    let serves = |image: Image| image == Image::AmazonLinux2023 || !al2_bug;
     for (image, s3, inst) in &mut instances {
-        if !*s3 || !serves(*image) {
+        if !*s3 {
             continue;
         }
         let took = inst.wait_200(&lab, port, "/health", BOOT_TIMEOUT);
@@ -593,10 +518,8 @@ fn user_data_boots_the_payload_on_both_images() {
         );
     }
     for (image, s3, inst) in &mut instances {
-        match (*s3, serves(*image)) {
-            (true, true) => check_serving(&lab, inst, *image, port, &applied, &artifact),
-            (true, false) => check_al2_nnp_bug(&lab, inst, port),
-            (false, _) => {}
+        if *s3 {
+            check_serving(&lab, inst, *image, port, &applied, &artifact);
         }
     }
     // Each instance names itself, and no two share an id.
@@ -609,10 +532,7 @@ fn user_data_boots_the_payload_on_both_images() {
     assert_eq!(ids.len(), plan.len());
 
     for n in [0, 2] {
-        let (image, _, inst) = &mut instances[n];
-        if !serves(*image) {
-            continue;
-        }
+        let (_, _, inst) = &mut instances[n];
         check_restart(&lab, inst, port);
         check_drain(&lab, inst, port);
     }
@@ -653,15 +573,11 @@ fn boot_to_first_200_bench() {
     let mut out = std::fs::File::create(&out_path).unwrap();
     writeln!(out, "approach\tround\tboot_to_first_200_ms").unwrap();
 
-    let mut approaches: Vec<(&str, &[u8], u16, &str)> = vec![
+    let approaches: Vec<(&str, &[u8], u16, &str)> = vec![
         ("webapp-al2023", &applied.user_data_al2023, 80, "/health"),
         ("webapp-al2", &applied.user_data_al2, 80, "/health"),
         ("lab-uvicorn", &uvicorn, 8000, "/"),
     ];
-    if al2_unit_has_the_nnp_bug(&applied.user_data_al2) {
-        eprintln!("boot-bench: webapp-al2 left out: its unit never serves here (KNOWN BUG)");
-        approaches.retain(|a| a.0 != "webapp-al2");
-    }
     let mut n = 0u8;
     for round in 0..rounds {
         let mut order: Vec<usize> = (0..approaches.len()).collect();
