@@ -129,9 +129,13 @@ impl Resource for Alb {
         for (i, l) in self.listeners.iter().enumerate() {
             check_port(
                 out,
-                &self.listener_at(i).at(PORT),
                 l.port,
-                format!("listener port {} is outside 1-65535", l.port),
+                || {
+                    (
+                        self.listener_at(i).at(PORT),
+                        format!("listener port {} is outside 1-65535", l.port),
+                    )
+                },
                 "listen on a port between 1 and 65535, e.g. 80",
             );
         }

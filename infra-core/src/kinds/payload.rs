@@ -133,9 +133,13 @@ impl Resource for Payload {
         let me = self.loc();
         check_port(
             out,
-            &me.at(PORT),
             self.port,
-            format!("payload port {} is outside 1-65535", self.port),
+            || {
+                (
+                    me.at(PORT),
+                    format!("payload port {} is outside 1-65535", self.port),
+                )
+            },
             "use a port between 1 and 65535, e.g. 80",
         );
         let b = &self.binary;

@@ -19,10 +19,17 @@ pub fn port_ok(port: u32) -> bool {
     (1..=65535).contains(&port)
 }
 
-/// Report `port` at `at` when it is outside 1-65535.
-pub fn check_port(out: &mut Sink, at: &Location, port: u32, message: String, help: &str) {
+/// Report `port` when it is outside 1-65535; `what` gives the location and the message,
+/// built only then.
+pub fn check_port(
+    out: &mut Sink,
+    port: u32,
+    what: impl FnOnce() -> (Location, String),
+    help: &str,
+) {
     if !port_ok(port) {
-        out.push(Violation::new(&PORT_RANGE, at.clone(), message).help(help));
+        let (at, message) = what();
+        out.push(Violation::new(&PORT_RANGE, at, message).help(help));
     }
 }
 
