@@ -425,6 +425,8 @@ cases! {
         also []
         => |s| {
             with_private_subnets(&mut s);
+            s.vpcs[0].s3_endpoint = true;
+            s.autoscaling_groups[0].private_subnets = true;
             s.albs[0].private_subnets = true;
         }
     private_subnets_offline: "private-subnets-offline" at ("web_asg", "subnets")
@@ -438,6 +440,13 @@ cases! {
         says ["`web_asg`", "VPC `main`, which declares none"]
         also []
         => |s| { s.autoscaling_groups[0].private_subnets = true; }
+    public_subnets_without_ips: "public-subnets-without-ips" at ("web_asg", "subnets")
+        says ["`web_asg` launches on the public subnets of VPC `main`", "no public IPs"]
+        also []
+        => |s| {
+            with_private_subnets(&mut s);
+            s.vpcs[0].s3_endpoint = true;
+        }
     arch_mismatch_instance_type: "arch-mismatch" at ("web", "instance_type")
         says ["instance type `t2.micro` is x86_64", "`amazon_linux_2023_arm64`"]
         also []

@@ -72,6 +72,10 @@ pub const NO_PRIVATE_SUBNETS: CheckRule = CheckRule::new(
     "no-private-subnets",
     "instances launched on the private subnets of a VPC that declares none",
 );
+pub const PUBLIC_SUBNETS_WITHOUT_IPS: CheckRule = CheckRule::new(
+    "public-subnets-without-ips",
+    "instances on the public subnets of a VPC with private subnets, where they get no public IP",
+);
 pub const ARCH_MISMATCH: CheckRule = CheckRule::new(
     "arch-mismatch",
     "instance type, image and payload built for different CPU architectures",
@@ -92,6 +96,7 @@ pub const RULES: &[&CheckRule] = &[
     &NO_PAYLOAD,
     &PRIVATE_SUBNETS_OFFLINE,
     &NO_PRIVATE_SUBNETS,
+    &PUBLIC_SUBNETS_WITHOUT_IPS,
     &ARCH_MISMATCH,
 ];
 
@@ -604,6 +609,27 @@ fn payload_delivery(s: &Stack, out: &mut Sink) {
 /// gateway endpoint or a NAT gateway. With neither, the boot script never gets it, the
 /// health checks never pass, and the group replaces its instances forever.
 fn private_egress(s: &Stack, out: &mut Sink) {
+    // A VPC with private subnets maps no public IPs on its public ones (they hold only the
+    // load balancer and NAT): instances launched there could reach nothing.
+    for asg in s.autoscaling_groups.iter().filter(|a| !a.private_subnets) {
+        let Some(vpc) = s.get::<Vpc>(&asg.subnets) else {
+            continue;
+        };
+        if !vpc.private_subnets.is_empty() {
+            out.push(
+                Violation::new(
+                    &PUBLIC_SUBNETS_WITHOUT_IPS,
+                    asg.loc().at(asg_kind::SUBNETS),
+                    format!(
+                        "auto scaling group `{}` launches on the public subnets of VPC `{}`, which has private subnets: its public subnets map no public IPs, so the instances could not reach S3 or the internet",
+                        asg.name, vpc.name
+                    ),
+                )
+                .help(format!("launch on `{}.private_subnets`", vpc.name))
+                .note(vpc.loc().at(vpc_kind::PRIVATE_SUBNETS), "the private subnets are declared here"),
+            );
+        }
+    }
     for asg in s.autoscaling_groups.iter().filter(|a| a.private_subnets) {
         let Some(vpc) = s.get::<Vpc>(&asg.subnets) else {
             continue;
