@@ -191,7 +191,7 @@ mv -f {new_w} {exe_w}
         env_lines.push_str(&format!("Environment={}\n", systemd_environment(k, v)?));
     }
     let (identity, hardening) = match image {
-        Image::AmazonLinux2023 => (
+        Image::AmazonLinux2023 | Image::AmazonLinux2023Arm64 => (
             "DynamicUser=yes\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n".to_string(),
             "NoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n\
              PrivateDevices=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\n\

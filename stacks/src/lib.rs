@@ -4,9 +4,15 @@
 //! Application Load Balancer in front of 2 to 4 instances kept by an Auto Scaling Group,
 //! running the webapp payload. `cargo run --bin hello_stack > main.tf.json` prints it.
 //!
+//! [`WebStack`] is the production web stack: HTTPS with an ACM certificate validated in a
+//! Route 53 zone, 80 redirecting to 443, Graviton instances on private subnets that fetch
+//! their payload through an S3 gateway endpoint. `cargo run --bin web_stack` prints it.
+//!
 //! The stack is written once, in `src/hello_stack.rs`; the ui test `lab_pass` and
 //! infra-expand's benchmark and property test read that same file.
 
 mod hello_stack;
+mod web_stack;
 
 pub use hello_stack::HelloStack;
+pub use web_stack::WebStack;

@@ -179,6 +179,26 @@ pub fn webapp_artifact() -> Option<PathBuf> {
     None
 }
 
+/// The static aarch64 webapp artifact (`scripts/build-payload.sh aarch64`), from
+/// `WEBAPP_STATIC_BIN_AARCH64` or its default path. Missing: a panic under CI, `None`
+/// (skip) elsewhere.
+pub fn webapp_artifact_aarch64() -> Option<PathBuf> {
+    let path = std::env::var_os("WEBAPP_STATIC_BIN_AARCH64")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/aarch64-unknown-linux-gnu/release/webapp"));
+    if path.is_file() {
+        return Some(path);
+    }
+    if in_ci() {
+        panic!(
+            "the aarch64 webapp artifact {} is missing and CI is set: build it with `bash scripts/build-payload.sh aarch64`",
+            path.display()
+        );
+    }
+    eprintln!("SKIPPED: no aarch64 webapp artifact at {}", path.display());
+    None
+}
+
 /// A process this test started, killed (by PID) when dropped.
 pub struct Child(pub std::process::Child);
 

@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::diag::{CheckRule, Sink, Violation};
 use crate::escape;
 use crate::kinds::bucket::private_bucket;
+use crate::kinds::image::Arch;
 use crate::kinds::values::check_port;
 use crate::location::{Field, Location};
 use crate::naming;
@@ -38,6 +39,7 @@ pub const ROUTES: Field = Field::new("routes");
 pub const ARTIFACT: Field = Field::new("artifact");
 pub const PORT_ENV: Field = Field::new("port_env");
 pub const ENV: Field = Field::new("env");
+pub const ARCH: Field = Field::new("arch");
 
 pub const PAYLOAD_VALUE: CheckRule = CheckRule::new(
     "payload-value",
@@ -63,6 +65,8 @@ pub struct Payload {
     pub port_env: String,
     /// Extra environment for the service (name, value).
     pub env: Vec<(String, String)>,
+    /// The CPU architecture the binary is built for; the instances must match it.
+    pub arch: Arch,
 }
 
 impl Payload {
@@ -79,7 +83,14 @@ impl Payload {
             artifact: format!("{}/{}", Self::DEFAULT_ARTIFACT_DIR, binary),
             port_env: "PORT".to_string(),
             env: Vec::new(),
+            arch: Arch::X86_64,
         }
+    }
+
+    /// The default artifact path of `binary` built for `arch` by the project's scripts
+    /// (`target/<rust target>/release/<binary>`).
+    pub fn default_artifact(arch: Arch, binary: &str) -> String {
+        format!("target/{}/release/{binary}", arch.rust_target())
     }
 
     /// True when `path` is served: equal to a route, or matching it segment by segment
@@ -199,7 +210,7 @@ impl Resource for Payload {
             json!({
                 "type": "string",
                 "default": lit(&self.artifact),
-                "description": format!("Path of the {} binary (static x86_64 Linux) to upload", self.binary),
+                "description": format!("Path of the {} binary (static {} Linux) to upload", self.binary, self.arch.keyword()),
             }),
         );
         private_bucket(doc, &w.kebab_name(), &var, None, w.log_bucket());
