@@ -11,6 +11,7 @@
 //! The stack is written once, in `src/hello_stack.rs`; the ui test `lab_pass` and
 //! infra-expand's benchmark and property test read that same file.
 
+pub mod cli;
 mod hello_stack;
 mod web_stack;
 

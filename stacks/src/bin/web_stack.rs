@@ -4,7 +4,6 @@
 //! JSON goes to stdout, diagnostics to stderr. A stack that fails its checks prints every
 //! violation and exits 1 without writing any JSON.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -32,35 +31,11 @@ OPTIONS:
 ";
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    if let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            print!("{HELP}");
-            println!("\nMONTHLY COST DRIVERS (us-east-1 on-demand, approximate):");
-            for line in infra_core::cost::drivers(&stacks::WebStack::new().stack()) {
-                println!("    {line}");
-            }
-            return ExitCode::SUCCESS;
-        }
-        eprintln!("web_stack: unexpected argument `{arg}` (try --help)");
-        return ExitCode::from(2);
-    }
-    match stacks::WebStack::new().to_json_string() {
-        Ok(json) => {
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(json.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                eprintln!("web_stack: could not write to stdout");
-                return ExitCode::FAILURE;
-            }
-            ExitCode::SUCCESS
-        }
-        Err(violations) => {
-            eprintln!("web_stack: refusing to print a stack that fails its checks\n{violations}");
-            ExitCode::FAILURE
-        }
-    }
+    let bin = stacks::cli::StackBin {
+        name: "web_stack",
+        help: HELP,
+        stack: || stacks::WebStack::new().stack(),
+        json: || stacks::WebStack::new().to_json_string(),
+    };
+    stacks::cli::run(&bin, std::env::args().skip(1))
 }
