@@ -1,10 +1,10 @@
 //! hello_stack as a user runs it: the golden output, determinism, the process contract
 //! (JSON on stdout, nothing on stderr, --help), and `terraform validate` offline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::{assert_shellcheck_clean, scratch_dir, Terraform};
+use infra_tests::{assert_matches_golden, assert_shellcheck_clean, scratch_dir, Terraform};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
@@ -23,28 +23,7 @@ fn run(args: &[&str]) -> std::process::Output {
 /// `UPDATE_GOLDEN=1 cargo test -p stacks --test hello_stack` and review the diff.
 #[test]
 fn output_matches_the_reviewed_golden_file() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "diagnostics on a clean run: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(golden_path(), &got).unwrap();
-    }
-    let want =
-        std::fs::read_to_string(golden_path()).expect("golden file (UPDATE_GOLDEN=1 creates it)");
-    assert!(
-        got == want,
-        "hello_stack output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
-        golden_path().display()
-    );
+    assert_matches_golden(Path::new(BIN), &golden_path());
 }
 
 #[test]

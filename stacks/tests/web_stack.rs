@@ -3,10 +3,10 @@
 //! subnets with the S3 endpoint, the alias record), `terraform validate` offline, and
 //! shellcheck on its user data for both architectures.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::scratch_dir;
+use infra_tests::{assert_matches_golden, scratch_dir};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_web_stack");
@@ -29,28 +29,7 @@ fn output() -> Value {
 /// Refresh with `UPDATE_GOLDEN=1 cargo test -p stacks --test web_stack` and review the diff.
 #[test]
 fn output_matches_the_reviewed_golden_file() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(golden_path(), &got).unwrap();
-    }
-    let want =
-        std::fs::read_to_string(golden_path()).expect("golden file (UPDATE_GOLDEN=1 creates it)");
-    assert!(
-        got == want,
-        "web_stack output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
-        golden_path().display()
-    );
+    assert_matches_golden(Path::new(BIN), &golden_path());
 }
 
 #[test]

@@ -337,6 +337,37 @@ pub fn assert_shellcheck_clean(shellcheck: &Path, file: &Path, what: &str, scrip
     );
 }
 
+/// The golden-file contract of a stack binary: a clean run exits 0 with nothing on stderr,
+/// and its stdout equals the reviewed `golden` file byte for byte. `UPDATE_GOLDEN=1` writes
+/// the file instead (then review the diff). Returns the output.
+pub fn assert_matches_golden(bin: &Path, golden: &Path) -> String {
+    let out = Command::new(bin).output().expect("run the stack binary");
+    let name = bin
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{name}: diagnostics on a clean run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(golden, &got).expect("write the golden file");
+    }
+    let want = std::fs::read_to_string(golden).expect("golden file (UPDATE_GOLDEN=1 creates it)");
+    assert!(
+        got == want,
+        "{name} output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
+        golden.display()
+    );
+    got
+}
+
 #[cfg(test)]
 mod tests {
     use super::base64_decode;
