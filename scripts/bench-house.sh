@@ -71,7 +71,9 @@ for side in before after; do
     #    source (public API only: infra_expand::{expand, lower}) is run in each checkout.
     bench="$dir/infra-macros/expand/benches/expand.rs"
     cp "$bench" "$OUT/bench-$side.bak"
-    cp "$BEFORE/infra-macros/expand/benches/expand.rs" "$bench"
+    if ! [ "$bench" -ef "$BEFORE/infra-macros/expand/benches/expand.rs" ]; then
+        cp "$BEFORE/infra-macros/expand/benches/expand.rs" "$bench"
+    fi
     (cd "$dir" && CARGO_TARGET_DIR="$target" cargo bench -q -p infra-expand --bench expand -- --noplot >&2)
     cp "$OUT/bench-$side.bak" "$bench"
     for b in "$target"/criterion/*/*/new/estimates.json; do

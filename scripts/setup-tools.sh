@@ -2,6 +2,9 @@
 # Install the tools the infra test suite needs (idempotent; fast when done).
 #   apt:  wrk nginx hyperfine shellcheck systemd (its offline unit parser, for the escaper tests)
 #         graphviz (`dot`: the architecture pictures, `hello_stack --graph svg`)
+#         gcc-aarch64-linux-gnu + libc6-dev-arm64-cross (cross linker and its static libc) and
+#         qemu-user (runs the aarch64 payload)
+#   rustup: the aarch64-unknown-linux-gnu target (web_stack's Graviton payload)
 #   venv: target/tools-venv with moto[server] (AWS emulator) and checkov
 # Usage: scripts/setup-tools.sh            (from anywhere inside the repo)
 # Env:   TOOLS_VENV (default <repo>/target/tools-venv), PYTHON (default python3)
@@ -20,6 +23,17 @@ STAMP="$VENV/.tools-stamp"
 
 # tool[:Debian package] (the package is the tool's name unless given)
 APT_TOOLS=(wrk nginx hyperfine shellcheck systemd dot:graphviz)
+# Cross tools: what proves it is installed (a command, or an absolute path):package.
+CROSS_TOOLS=(
+  aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+  /usr/aarch64-linux-gnu/lib/libc.a:libc6-dev-arm64-cross
+  qemu-aarch64:qemu-user
+)
+
+have_cross() {
+  if [[ "$1" == /* ]]; then [[ -e "$1" ]]; else have_tool "$1"; fi
+}
+RUST_TARGETS=(aarch64-unknown-linux-gnu)
 
 log() { printf '[setup-tools] %s\n' "$*" >&2; }
 die() { printf '[setup-tools] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -32,12 +46,15 @@ have_tool() {
 }
 
 install_apt_tools() {
-  local missing=() e
+  local missing=() e t
   for e in "${APT_TOOLS[@]}"; do
     have_tool "${e%%:*}" || missing+=("${e#*:}")
   done
+  for t in "${CROSS_TOOLS[@]}"; do
+    have_cross "${t%%:*}" || missing+=("${t#*:}")
+  done
   if ((${#missing[@]} == 0)); then
-    log "apt tools present: ${APT_TOOLS[*]}"
+    log "apt tools present: ${APT_TOOLS[*]} ${CROSS_TOOLS[*]}"
     return 0
   fi
   log "installing apt packages: ${missing[*]}"
@@ -81,12 +98,37 @@ install_venv() {
   printf '%s' "$STAMP_CONTENT" >"$STAMP"
 }
 
+install_rust_targets() {
+  have rustup || die "rustup not found; cannot add: ${RUST_TARGETS[*]}"
+  local t
+  for t in "${RUST_TARGETS[@]}"; do
+    if rustup target list --installed | grep -qx "$t"; then
+      log "rust target present: $t"
+    else
+      log "adding rust target $t"
+      rustup target add "$t" >/dev/null
+    fi
+  done
+}
+
 verify() {
   local fail=0 t
   for t in "${APT_TOOLS[@]}"; do
     t="${t%%:*}"
     if ! have_tool "$t"; then
       log "MISSING: $t"
+      fail=1
+    fi
+  done
+  for t in "${CROSS_TOOLS[@]}"; do
+    if ! have_cross "${t%%:*}"; then
+      log "MISSING: ${t%%:*} (apt package ${t#*:})"
+      fail=1
+    fi
+  done
+  for t in "${RUST_TARGETS[@]}"; do
+    if ! rustup target list --installed | grep -qx "$t"; then
+      log "MISSING: rust target $t"
       fail=1
     fi
   done
@@ -105,6 +147,8 @@ verify() {
   echo "nginx:      $("$nginx_bin" -v 2>&1 | head -n1)"
   echo "hyperfine:  $(hyperfine --version | head -n1)"
   echo "shellcheck: $(shellcheck --version | sed -n 's/^version: //p')"
+  echo "cross gcc:  $(aarch64-linux-gnu-gcc --version | head -n1)"
+  echo "qemu-user:  $(qemu-aarch64 --version | head -n1)"
   echo "moto:       $("$VENV/bin/python" -c 'import moto; print(moto.__version__)')"
   echo "boto3:      $("$VENV/bin/python" -c 'import boto3; print(boto3.__version__)')"
   echo "checkov:    $("$VENV/bin/checkov" --version 2>/dev/null | tail -n1)"
@@ -117,5 +161,6 @@ verify() {
 }
 
 install_apt_tools
+install_rust_targets
 install_venv
 verify

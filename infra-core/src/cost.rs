@@ -17,6 +17,9 @@ pub const PUBLIC_IPV4_HOURLY: f64 = 0.005;
 pub const ALB_HOURLY: f64 = 0.0225;
 /// Detailed monitoring: 7 EC2 metrics at $0.30 per metric-month.
 pub const DETAILED_MONITORING_MONTHLY: f64 = 2.10;
+/// A NAT gateway, per hour and per GB processed.
+pub const NAT_HOURLY: f64 = 0.045;
+pub const NAT_PER_GB: f64 = 0.045;
 /// Vended flow logs delivered to S3, per GB.
 pub const FLOW_LOGS_PER_GB: f64 = 0.25;
 /// gp3 storage, per GiB-month.
@@ -31,6 +34,8 @@ pub fn instance_hourly(ty: &str) -> Option<f64> {
         "t3.small" => 0.0208,
         "t3a.micro" => 0.0094,
         "m5.large" => 0.096,
+        "t4g.micro" => 0.0084,
+        "t4g.small" => 0.0168,
         _ => return None,
     })
 }
@@ -103,6 +108,18 @@ pub fn drivers(stack: &Stack) -> Vec<String> {
         ));
     }
     for v in &stack.vpcs {
+        let gateways = match v.nat {
+            crate::kinds::vpc::Nat::None => 0,
+            crate::kinds::vpc::Nat::Shared => 1,
+            crate::kinds::vpc::Nat::PerAz => v.private_subnets.len(),
+        };
+        if gateways > 0 && !v.private_subnets.is_empty() {
+            out.push(format!(
+                "{}: {gateways} NAT gateway(s) ${:.2}/month each + ${NAT_PER_GB:.3} per GB, and their public IPv4 addresses; off: `nat: none`",
+                v.name,
+                month(NAT_HOURLY) + month(PUBLIC_IPV4_HOURLY)
+            ));
+        }
         if v.flow_logs {
             out.push(format!(
                 "{}: flow logs (all traffic) to S3: ${FLOW_LOGS_PER_GB:.2} per GB logged; off: `flow_logs: false`",
@@ -114,6 +131,7 @@ pub fn drivers(stack: &Stack) -> Vec<String> {
 }
 
 fn public_subnets(stack: &Stack, g: &AutoScalingGroup) -> bool {
-    // Every subnet a `vpc` declares is public (map_public_ip_on_launch), default VPCs too.
-    stack.vpcs.iter().any(|v| v.name == g.subnets.name())
+    // Every public subnet a `vpc` declares maps public IPs (map_public_ip_on_launch),
+    // default VPCs too; private subnets do not.
+    !g.private_subnets && stack.vpcs.iter().any(|v| v.name == g.subnets.name())
 }

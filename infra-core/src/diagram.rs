@@ -9,11 +9,14 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::kinds::alb::Action;
 use crate::kinds::autoscaling_group::Scaling;
+use crate::kinds::certificate::CertificateSource;
 use crate::kinds::launch_template::Ami;
 use crate::kinds::security_group::{Peer, Rule};
 use crate::kinds::target_group::HealthPort;
-use crate::kinds::vpc::Network;
+use crate::kinds::values::Text;
+use crate::kinds::vpc::{Nat, Network};
 use crate::registry::Stack;
 
 /// A node: id, label lines, style class.
@@ -138,7 +141,14 @@ fn build(stack: &Stack) -> Diagram {
                 ),
             ];
             for l in &alb.listeners {
-                lines.push(format!("listener HTTP :{} -> {}", l.port, l.forward.name()));
+                lines.push(match &l.action {
+                    Action::Forward(tg) => {
+                        format!("listener {} :{} -> {}", l.protocol.tf(), l.port, tg.name())
+                    }
+                    Action::Redirect(to) => {
+                        format!("listener {} :{} -> 301 to :{to}", l.protocol.tf(), l.port)
+                    }
+                });
             }
             c.nodes.push(Node {
                 id: id("alb", &alb.name),
@@ -208,10 +218,16 @@ fn build(stack: &Stack) -> Diagram {
                 nodes: Vec::new(),
                 children: Vec::new(),
             };
-            for (i, s) in subnets.iter().enumerate() {
+            // With private subnets, the instances live there (no public IPs).
+            let (tier, inst_subnets) = if vpc.private_subnets.is_empty() {
+                ("public", &subnets)
+            } else {
+                ("private", &vpc.private_subnets)
+            };
+            for (i, s) in inst_subnets.iter().enumerate() {
                 inst.children.push(Cluster {
                     id: id(&format!("subnet_{}", asg.name), &i.to_string()),
-                    label: format!("public subnet {s} (AZ {})", i + 1),
+                    label: format!("{tier} subnet {s} (AZ {})", i + 1),
                     class: "subnet",
                     nodes: vec![Node {
                         id: format!("inst_{}_{i}", asg.name),
@@ -225,11 +241,33 @@ fn build(stack: &Stack) -> Diagram {
                 });
             }
             d.same_rank.push(
-                (0..subnets.len())
+                (0..inst_subnets.len())
                     .map(|i| format!("inst_{}_{i}", asg.name))
                     .collect(),
             );
             c.children.push(inst);
+        }
+        if vpc.s3_endpoint {
+            c.nodes.push(Node {
+                id: id("s3_endpoint", &vpc.name),
+                lines: vec![
+                    "S3 gateway endpoint".into(),
+                    "on the private route tables".into(),
+                ],
+                class: "payload",
+            });
+        }
+        let nat = match vpc.nat {
+            Nat::None => None,
+            Nat::Shared => Some("one NAT gateway, shared"),
+            Nat::PerAz => Some("one NAT gateway per AZ"),
+        };
+        if let Some(nat) = nat {
+            c.nodes.push(Node {
+                id: id("nat", &vpc.name),
+                lines: vec![nat.into(), "private subnets' internet egress".into()],
+                class: "internet",
+            });
         }
         d.clusters.push(c);
     }
@@ -247,14 +285,64 @@ fn build(stack: &Stack) -> Diagram {
         });
     }
 
+    // Certificates (on the HTTPS listeners that present them) and DNS names.
+    for cert in &stack.certificates {
+        let source = match &cert.source {
+            CertificateSource::Managed { domain, zone } => {
+                format!(
+                    "ACM, DNS-validated: {} in zone {}",
+                    text(domain),
+                    text(zone)
+                )
+            }
+            CertificateSource::Existing(v) => format!("existing ARN (var.{v})"),
+        };
+        d.top.push(Node {
+            id: id("cert", &cert.name),
+            lines: vec![format!("certificate {}", cert.name), source],
+            class: "variable",
+        });
+        for alb in &stack.albs {
+            for l in &alb.listeners {
+                if l.certificate
+                    .as_ref()
+                    .is_some_and(|c| c.name() == cert.name)
+                {
+                    d.edge(
+                        &id("cert", &cert.name),
+                        &id("alb", &alb.name),
+                        format!("TLS on :{}", l.port),
+                    );
+                }
+            }
+        }
+    }
+    for rec in &stack.alias_records {
+        d.top.push(Node {
+            id: id("dns", &rec.name),
+            lines: vec![
+                format!("Route 53 alias {}", rec.name),
+                format!("{} in zone {}", text(&rec.domain), text(&rec.zone)),
+            ],
+            class: "internet",
+        });
+        d.edge(
+            &id("dns", &rec.name),
+            &id("alb", rec.to.name()),
+            "A (alias)",
+        );
+    }
+
     // Traffic: listeners, target groups, scaling.
     for alb in &stack.albs {
         for l in &alb.listeners {
-            d.edge(
-                &id("alb", &alb.name),
-                &id("tg", l.forward.name()),
-                format!("forward :{}", l.port),
-            );
+            if let Some(tg) = l.forward() {
+                d.edge(
+                    &id("alb", &alb.name),
+                    &id("tg", tg.name()),
+                    format!("forward {} :{}", l.protocol.tf(), l.port),
+                );
+            }
         }
     }
     for asg in &stack.autoscaling_groups {
@@ -389,6 +477,13 @@ impl Diagram {
             c.children.iter().find_map(|k| walk(k, cid))
         }
         self.clusters.iter().find_map(|c| walk(c, cid))
+    }
+}
+
+fn text(t: &Text) -> String {
+    match t {
+        Text::Literal(s) => s.clone(),
+        Text::Variable(v) => format!("var.{v}"),
     }
 }
 

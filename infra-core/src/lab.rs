@@ -115,10 +115,7 @@ pub fn lab_stack(spec: PayloadSpec<'_>, port: u32) -> Stack {
 
     let mut alb = Alb::new("front", vpc.clone());
     alb.security_groups.push(alb_sg_ref);
-    alb.listeners.push(Listener {
-        port: 80,
-        forward: tg_ref.clone(),
-    });
+    alb.listeners.push(Listener::http(80, tg_ref.clone()));
     let alb_ref = alb.to_ref();
     s.albs.push(alb);
 

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use crate::backend::Backend;
 use crate::diag::CheckRule;
 use crate::kinds::alb::Alb;
+use crate::kinds::alias_record::AliasRecord;
 use crate::kinds::autoscaling_group::AutoScalingGroup;
+use crate::kinds::certificate::Certificate;
 use crate::kinds::instance_role::InstanceRole;
 use crate::kinds::key_pair::KeyPair;
 use crate::kinds::launch_template::LaunchTemplate;
@@ -36,9 +38,11 @@ macro_rules! with_kinds {
             (InstanceRole, roles),
             (KeyPair, key_pairs),
             (Payload, payloads),
+            (Certificate, certificates),
             (LaunchTemplate, launch_templates),
             (TargetGroup, target_groups),
             (Alb, albs),
+            (AliasRecord, alias_records),
             (AutoScalingGroup, autoscaling_groups),
             (Variable, variables),
         }

@@ -191,7 +191,7 @@ mv -f {new_w} {exe_w}
         env_lines.push_str(&format!("Environment={}\n", systemd_environment(k, v)?));
     }
     let (identity, hardening) = match image {
-        Image::AmazonLinux2023 => (
+        Image::AmazonLinux2023 | Image::AmazonLinux2023Arm64 => (
             "DynamicUser=yes\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n".to_string(),
             "NoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\nPrivateTmp=yes\n\
              PrivateDevices=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\n\
@@ -207,7 +207,10 @@ mv -f {new_w} {exe_w}
             let user = systemd_text(bin)?;
             (
                 format!("User={user}\nGroup={user}\n"),
-                "ProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\nPrivateDevices=yes\n",
+                // No directive that implies NoNewPrivileges= with User= (systemd >= 233: the
+                // kernel would then ignore the setcap capability and the bind to port 80 fail):
+                // PrivateDevices=, ProtectKernel*=, Restrict*=, ... (systemd.exec(5)).
+                "ProtectSystem=full\nProtectHome=yes\nPrivateTmp=yes\n",
             )
         }
     };
@@ -315,10 +318,31 @@ mod tests {
         assert!(t.contains("useradd --system"));
         assert!(t.contains("setcap cap_net_bind_service=+ep /opt/webapp/webapp"));
         assert!(!t.contains("DynamicUser"));
-        assert!(
-            !t.contains("NoNewPrivileges"),
-            "would block file capabilities"
-        );
+        // Each of these implies NoNewPrivileges=yes once User= is set (systemd.exec(5)), and
+        // no-new-privileges makes the kernel ignore the binary's file capability: the bind to
+        // port 80 would fail (found by the boot test, tests/boot/RESULTS.md).
+        for implies_nnp in [
+            "NoNewPrivileges",
+            "PrivateDevices",
+            "ProtectKernelTunables",
+            "ProtectKernelModules",
+            "ProtectKernelLogs",
+            "ProtectClock",
+            "ProtectHostname",
+            "MemoryDenyWriteExecute",
+            "RestrictAddressFamilies",
+            "RestrictNamespaces",
+            "RestrictRealtime",
+            "RestrictSUIDSGID",
+            "LockPersonality",
+            "SystemCallFilter",
+            "SystemCallArchitectures",
+        ] {
+            assert!(
+                !t.contains(&format!("{implies_nnp}=")),
+                "{implies_nnp}= would block the file capability"
+            );
+        }
     }
 
     #[test]

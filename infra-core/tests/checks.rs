@@ -77,6 +77,28 @@ fn sg<'a>(s: &'a mut Stack, name: &str) -> &'a mut SecurityGroup {
         .unwrap_or_else(|| panic!("no security group {name}"))
 }
 
+/// Give the lab an HTTPS listener on 443 presenting a validated certificate, open to the
+/// internet.
+fn with_https(s: &mut Stack) {
+    s.certificates.push(Certificate::managed(
+        "cert",
+        Text::Literal("app.example.com".into()),
+        Text::Literal("example.com".into()),
+    ));
+    s.albs[0].listeners.push(Listener {
+        port: 443,
+        protocol: ListenerProtocol::Https,
+        certificate: Some(Ref::new("cert")),
+        action: Action::Forward(Ref::new("app")),
+    });
+    sg(s, "alb_sg").ingress.push(Rule::tcp(443, Peer::Internet));
+}
+
+/// Give the lab's VPC two private subnets.
+fn with_private_subnets(s: &mut Stack) {
+    s.vpcs[0].private_subnets = vec!["10.0.11.0/24".into(), "10.0.12.0/24".into()];
+}
+
 /// One `#[test]` per case, and `CASE_RULES`: the rule of every case, in order.
 macro_rules! cases {
     ($(
@@ -126,7 +148,7 @@ cases! {
     wrong_kind_reference_listener: "wrong-kind-reference" at ("front", "listeners[0].forward")
         says ["`web_asg` is an auto scaling group", "a target group is expected"]
         also []
-        => |s| { s.albs[0].listeners[0].forward = Ref::new("web_asg"); }
+        => |s| { s.albs[0].listeners[0].action = Action::Forward(Ref::new("web_asg")); }
     wrong_kind_reference_sg_is_vpc: "wrong-kind-reference" at ("web", "security_groups[0]")
         says ["`main` is a VPC", "a security group is expected"]
         also []
@@ -368,7 +390,82 @@ cases! {
             s.launch_templates[0].run = Some(Ref::new(odd));
         }
 
+    https_without_certificate: "https-without-certificate" at ("front", "listeners[1].protocol")
+        says ["HTTPS listener 443 of `front`", "no certificate"]
+        also []
+        => |s| {
+            with_https(&mut s);
+            s.albs[0].listeners[1].certificate = None;
+        }
+    certificate_outside_zone: "certificate-outside-zone" at ("cert", "domain")
+        says ["`cert` is for `app.example.org`", "not in hosted zone `example.com`"]
+        also []
+        => |s| {
+            with_https(&mut s);
+            s.certificates[0] = Certificate::managed(
+                "cert",
+                Text::Literal("app.example.org".into()),
+                Text::Literal("example.com".into()),
+            );
+        }
+    redirect_without_listener: "redirect-without-listener" at ("front", "listeners[1].redirect")
+        says ["listener 8080 of `front` redirects to port 8443"]
+        also []
+        => |s| {
+            s.albs[0].listeners.push(Listener {
+                port: 8080,
+                protocol: ListenerProtocol::Http,
+                certificate: None,
+                action: Action::Redirect(8443),
+            });
+            sg(&mut s, "alb_sg").ingress.push(Rule::tcp(8080, Peer::Internet));
+        }
+    alb_no_internet_route: "alb-no-internet-route" at ("front", "subnets")
+        says ["internet-facing load balancer `front`", "private subnets"]
+        also []
+        => |s| {
+            with_private_subnets(&mut s);
+            s.vpcs[0].s3_endpoint = true;
+            s.autoscaling_groups[0].private_subnets = true;
+            s.albs[0].private_subnets = true;
+        }
+    private_subnets_offline: "private-subnets-offline" at ("web_asg", "subnets")
+        says ["`web_asg`", "neither an S3 endpoint nor NAT"]
+        also []
+        => |s| {
+            with_private_subnets(&mut s);
+            s.autoscaling_groups[0].private_subnets = true;
+        }
+    no_private_subnets: "no-private-subnets" at ("web_asg", "subnets")
+        says ["`web_asg`", "VPC `main`, which declares none"]
+        also []
+        => |s| { s.autoscaling_groups[0].private_subnets = true; }
+    public_subnets_without_ips: "public-subnets-without-ips" at ("web_asg", "subnets")
+        says ["`web_asg` launches on the public subnets of VPC `main`", "no public IPs"]
+        also []
+        => |s| {
+            with_private_subnets(&mut s);
+            s.vpcs[0].s3_endpoint = true;
+        }
+    arch_mismatch_instance_type: "arch-mismatch" at ("web", "instance_type")
+        says ["instance type `t2.micro` is x86_64", "`amazon_linux_2023_arm64`"]
+        also []
+        => |s| { s.launch_templates[0].image = Image::AmazonLinux2023Arm64; }
+    arch_mismatch_payload: "arch-mismatch" at ("web", "run")
+        says ["payload `site` is built for x86_64", "arm64 instances"]
+        also []
+        => |s| {
+            s.launch_templates[0].image = Image::AmazonLinux2023Arm64;
+            s.launch_templates[0].instance_type = "t4g.micro".into();
+        }
     // ---- security defaults ---------------------------------------------------------
+    tls_policy_obsolete: "tls-policy-obsolete" at ("front", "tls_policy")
+        says ["`front` uses TLS policy `ELBSecurityPolicy-2016-08`", "TLS 1.2 and 1.3"]
+        also []
+        => |s| {
+            with_https(&mut s);
+            s.albs[0].tls_policy = "ELBSecurityPolicy-2016-08".into();
+        }
     ssh_open_to_world_v4: "ssh-open-to-world" at ("web_sg", "ingress[2].peer")
         says ["`web_sg`", "SSH (tcp 22)", "0.0.0.0/0"]
         also []
@@ -509,7 +606,7 @@ fn a_waived_rule_moves_to_report_waived_with_its_reason() {
 #[test]
 fn every_waivable_rule_can_be_waived() {
     // app-port-bypasses-alb on the rule, the launch template ones on the template, the
-    // role one on the role.
+    // role one on the role, the TLS policy on the load balancer.
     let mut s = lab();
     let mut r = Rule::tcp(80, Peer::Cidr("10.0.0.0/16".into()));
     r.waivers
@@ -528,6 +625,11 @@ fn every_waivable_rule_can_be_waived() {
         .managed_policies
         .push("arn:aws:iam::aws:policy/AmazonS3FullAccess".into());
     s.roles[0].waivers.push(waiver("role-too-broad", "lab"));
+    with_https(&mut s);
+    s.albs[0].tls_policy = "ELBSecurityPolicy-2016-08".into();
+    s.albs[0]
+        .waivers
+        .push(waiver("tls-policy-obsolete", "TLS 1.1 kiosks"));
     let rep = report(&s);
     assert!(rep.violations.is_empty(), "{}", dump(&rep.violations));
     let mut waived: Vec<&str> = rep.waived.iter().map(|(v, _)| v.rule_name()).collect();
@@ -684,10 +786,9 @@ fn duplicate_rule_sees_equivalent_peers() {
 #[test]
 fn app_port_bypass_is_reported_once_with_two_listeners() {
     let mut s = lab();
-    s.albs[0].listeners.push(Listener {
-        port: 8080,
-        forward: Ref::new("app"),
-    });
+    s.albs[0]
+        .listeners
+        .push(Listener::http(8080, Ref::new("app")));
     sg(&mut s, "alb_sg")
         .ingress
         .push(Rule::tcp(8080, Peer::Internet));

@@ -800,3 +800,33 @@ fn alb_url_carries_a_non_80_listener_port() {
         "http://${aws_lb.front.dns_name}:8080/"
     );
 }
+
+/// The registry's facts are the emitter's: every resource type the lab emits is declared by
+/// a kind (`KindInfo::tf_types`) or by the emitter for the stack itself, and every kind the
+/// lab declares emits its main type.
+#[test]
+fn kinds_declare_the_terraform_types_they_emit() {
+    let doc = tf();
+    let emitted: Vec<&String> = doc["resource"].as_object().unwrap().keys().collect();
+    let declared: Vec<&str> = Stack::kinds()
+        .iter()
+        .flat_map(|k| k.info().tf_types.iter().copied())
+        .chain(infra_core::emit::STACK_TF_TYPES.iter().copied())
+        .collect();
+    for ty in &emitted {
+        assert!(
+            declared.contains(&ty.as_str()),
+            "{ty} is emitted but no kind declares it"
+        );
+    }
+    let lab = lab();
+    let used: Vec<Kind> = lab.names().into_iter().map(|(_, k)| k).collect();
+    for kind in Stack::kinds().into_iter().filter(|k| used.contains(k)) {
+        if let Some(main) = kind.info().tf_types.first() {
+            assert!(
+                emitted.iter().any(|t| t == main),
+                "{kind}: its main type {main} is not emitted by the lab"
+            );
+        }
+    }
+}

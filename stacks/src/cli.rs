@@ -6,7 +6,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-use infra_core::Stack;
+use infra_core::{Stack, Violations};
+
+/// One stack's binary: its name, its help text (the options are appended), the model (for
+/// the cost drivers and the picture) and its checked synthesis. `stacks::STACKS` lists them.
+pub struct StackBin {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub stack: fn() -> Stack,
+    pub json: fn() -> Result<String, Violations>,
+}
 
 /// What the command line asked for.
 #[derive(Debug, PartialEq, Eq)]
@@ -123,16 +132,10 @@ pub fn missing_artifacts(stack: &Stack, dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Run a stack binary: `name` for messages, `help` printed before the options and cost
-/// drivers, `json` the checked synthesis.
-pub fn run(
-    name: &str,
-    help: &str,
-    stack: &Stack,
-    json: impl FnOnce() -> Result<String, infra_core::Violations>,
-) -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    run_with(name, help, stack, &args, json)
+/// Run a stack binary with `args` (without the program name).
+pub fn run(bin: &StackBin, args: impl Iterator<Item = String>) -> ExitCode {
+    let args: Vec<String> = args.collect();
+    run_with(bin.name, bin.help, &(bin.stack)(), &args, bin.json)
 }
 
 /// [`run`] with explicit arguments (the tests call it).
@@ -141,7 +144,7 @@ pub fn run_with(
     help: &str,
     stack: &Stack,
     args: &[String],
-    json: impl FnOnce() -> Result<String, infra_core::Violations>,
+    json: impl FnOnce() -> Result<String, Violations>,
 ) -> ExitCode {
     let action = match parse(args) {
         Ok(a) => a,

@@ -4,24 +4,18 @@
 //! Application Load Balancer in front of 2 to 4 instances kept by an Auto Scaling Group,
 //! running the webapp payload. `cargo run --bin hello_stack > main.tf.json` prints it.
 //!
+//! [`WebStack`] is the production web stack: HTTPS with an ACM certificate validated in a
+//! Route 53 zone, 80 redirecting to 443, Graviton instances on private subnets that fetch
+//! their payload through an S3 gateway endpoint. `cargo run --bin web_stack` prints it.
+//!
 //! The stack is written once, in `src/hello_stack.rs`; the ui test `lab_pass` and
 //! infra-expand's benchmark and property test read that same file.
 
+mod bins;
 pub mod cli;
 mod hello_stack;
+mod web_stack;
 
+pub use bins::{by_name, names, HELLO_STACK, STACKS, WEB_STACK};
 pub use hello_stack::HelloStack;
-
-/// The stacks `cargo xtask` knows, by binary name: the model and its checked synthesis.
-pub fn by_name(name: &str) -> Option<(infra_core::Stack, Result<String, infra_core::Violations>)> {
-    match name {
-        "hello_stack" => {
-            let s = HelloStack::new();
-            Some((s.stack(), s.to_json_string()))
-        }
-        _ => None,
-    }
-}
-
-/// The names [`by_name`] accepts.
-pub const STACKS: &[&str] = &["hello_stack"];
+pub use web_stack::WebStack;

@@ -1,19 +1,46 @@
-//! checkov (offline) on hello_stack's output with the repo's `.checkov.yaml`: no failed
-//! check, and every skip in the file carries its reason.
+//! checkov (offline) on each stack's output with its own skip list (`.checkov.yaml` for
+//! hello_stack, `.checkov.web_stack.yaml` for web_stack): no failed check, and every skip
+//! carries its reason. web_stack needs no skip for plain HTTP or public instance subnets.
 
 use std::process::Command;
 
 use infra_tests::{repo_root, require_tool, scratch_dir};
 
+/// The skips web_stack must not need: plain HTTP and public instance subnets.
+const WEB_STACK_NEEDS_NOT: &[&str] = &["CKV_AWS_2 ", "CKV_AWS_103", "CKV2_AWS_20", "CKV_AWS_130"];
+
 #[test]
 fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
+    scan(
+        env!("CARGO_BIN_EXE_hello_stack"),
+        ".checkov.yaml",
+        "checkov",
+    );
+}
+
+#[test]
+fn checkov_finds_nothing_in_web_stack_beyond_its_skip_list() {
+    let cfg = std::fs::read_to_string(repo_root().join(".checkov.web_stack.yaml")).unwrap();
+    for id in WEB_STACK_NEEDS_NOT {
+        assert!(
+            !cfg.lines()
+                .any(|l| l.trim().starts_with(&format!("- {id}"))),
+            "web_stack skips {id}"
+        );
+    }
+    scan(
+        env!("CARGO_BIN_EXE_web_stack"),
+        ".checkov.web_stack.yaml",
+        "checkov-web",
+    );
+}
+
+fn scan(bin: &str, config: &str, scratch: &str) {
     let Some(checkov) = require_tool("checkov", "the policy scan of the emitted stack") else {
         return;
     };
-    let dir = scratch_dir("checkov");
-    let out = Command::new(env!("CARGO_BIN_EXE_hello_stack"))
-        .output()
-        .unwrap();
+    let dir = scratch_dir(scratch);
+    let out = Command::new(bin).output().unwrap();
     assert!(out.status.success());
     let file = dir.join("main.tf.json");
     std::fs::write(&file, &out.stdout).unwrap();
@@ -21,7 +48,7 @@ fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
         .arg("-f")
         .arg(&file)
         .arg("--config-file")
-        .arg(repo_root().join(".checkov.yaml"))
+        .arg(repo_root().join(config))
         .args(["-o", "json"])
         .env("BC_SKIP_MAPPING", "TRUE")
         .current_dir(&dir)
@@ -65,7 +92,13 @@ fn checkov_finds_nothing_beyond_the_reasoned_skip_list() {
 
 #[test]
 fn every_checkov_skip_has_a_reason() {
-    let cfg = std::fs::read_to_string(repo_root().join(".checkov.yaml")).unwrap();
+    for config in [".checkov.yaml", ".checkov.web_stack.yaml"] {
+        skips_have_reasons(config);
+    }
+}
+
+fn skips_have_reasons(config: &str) {
+    let cfg = std::fs::read_to_string(repo_root().join(config)).unwrap();
     let skips: Vec<&str> = cfg
         .lines()
         .map(str::trim)

@@ -7,19 +7,29 @@ use std::process::Command;
 
 use infra_tests::require_tool;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
+fn bin(stack: &str) -> PathBuf {
+    match stack {
+        "hello_stack" => PathBuf::from(env!("CARGO_BIN_EXE_hello_stack")),
+        "web_stack" => PathBuf::from(env!("CARGO_BIN_EXE_web_stack")),
+        other => panic!("no binary known for stack `{other}`: add it here"),
+    }
+}
 
-fn graph(format: &str) -> String {
-    let out = Command::new(BIN)
+fn graph_of(stack: &str, format: &str) -> String {
+    let out = Command::new(bin(stack))
         .args(["--graph", format])
         .output()
-        .expect("run hello_stack");
+        .expect("run the stack binary");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn graph(format: &str) -> String {
+    graph_of("hello_stack", format)
 }
 
 /// What the picture must show, in both text formats.
@@ -55,6 +65,33 @@ const MUST_SHOW: &[&str] = &[
     "target_group_name = app.name",
 ];
 
+/// What web_stack's picture must show beyond the common shape: TLS, the redirect, DNS,
+/// private subnets and the S3 endpoint.
+const WEB_MUST_SHOW: &[&str] = &[
+    "listener HTTPS :443 -> app",
+    "listener HTTP :80 -> 301 to :443",
+    "certificate site_cert",
+    "ACM, DNS-validated: var.domain_name in zone var.zone_name",
+    "TLS on :443",
+    "Route 53 alias site_dns",
+    "private subnet 10.0.11.0/24 (AZ 1)",
+    "private subnet 10.0.12.0/24 (AZ 2)",
+    "S3 gateway endpoint",
+    "t4g.micro, amazon_linux_2023_arm64 (latest)",
+    "alb_sg ingress tcp/443",
+    "url = site_dns.url",
+];
+
+#[test]
+fn web_stack_shows_tls_dns_and_private_subnets() {
+    for format in ["dot", "mermaid"] {
+        let text = graph_of("web_stack", format);
+        for want in WEB_MUST_SHOW {
+            assert!(text.contains(want), "{format} lacks {want:?}:\n{text}");
+        }
+    }
+}
+
 #[test]
 fn dot_and_mermaid_show_the_whole_architecture() {
     for format in ["dot", "mermaid"] {
@@ -82,16 +119,20 @@ fn the_readme_svg_is_current() {
     if require_tool("dot", "Graphviz lays out the architecture picture").is_none() {
         return;
     }
-    let svg = graph("svg");
-    assert!(svg.contains("<svg"));
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/hello_stack.svg");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &svg).unwrap();
+    for stack in stacks::STACKS {
+        let svg = graph_of(stack.name, "svg");
+        assert!(svg.contains("<svg"));
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(format!("{}.svg", stack.name));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &svg).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == svg,
+            "{} is stale: run `UPDATE_GOLDEN=1 cargo test -p stacks --test diagram`, look at it, commit it",
+            path.display()
+        );
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == svg,
-        "{} is stale: run `UPDATE_GOLDEN=1 cargo test -p stacks --test diagram`, look at it, commit it",
-        path.display()
-    );
 }

@@ -5,21 +5,14 @@
 //! The provider settings that point at the emulator live in an override file written next
 //! to a copy of main.tf.json here, never in the stack's own output.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
-use infra_tests::{
-    free_port, repo_root, require_tool, scratch_dir, wait_for_port, webapp_artifact, Child,
-    Terraform,
-};
+use infra_tests::{repo_root, scratch_dir, webapp_artifact, write_emulated_stack, Moto, Terraform};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
 #[test]
 fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
-    let Some(moto) = require_tool("moto_server", "the emulated deploy applies to moto") else {
-        return;
-    };
     let Some(artifact) = webapp_artifact() else {
         return;
     };
@@ -35,20 +28,10 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
     }
 
     let dir = scratch_dir("emulated-deploy");
-    let port = free_port();
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let _moto = Child(
-        Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
-            .spawn()
-            .expect("start moto_server"),
-    );
-    assert!(
-        wait_for_port(port, Duration::from_secs(30)),
-        "moto_server did not start on {port}"
-    );
+    let Some(moto) = Moto::start(&dir.join("moto.log")) else {
+        return;
+    };
+    let endpoint = moto.endpoint.clone();
 
     let out = Command::new(BIN).output().expect("run hello_stack");
     assert!(
@@ -56,14 +39,7 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    std::fs::write(dir.join("main.tf.json"), &out.stdout).unwrap();
-    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
-        .expect("override template");
-    std::fs::write(
-        dir.join("override.tf.json"),
-        template.replace("__MOTO_ENDPOINT__", &endpoint),
-    )
-    .unwrap();
+    write_emulated_stack(&dir, &out.stdout, &endpoint);
 
     let Some(tf) = Terraform::new(&dir) else {
         return;

@@ -1,10 +1,10 @@
 //! hello_stack as a user runs it: the golden output, determinism, the process contract
 //! (JSON on stdout, nothing on stderr, --help), and `terraform validate` offline.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::{scratch_dir, Terraform};
+use infra_tests::{assert_matches_golden, assert_shellcheck_clean, scratch_dir, Terraform};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
@@ -23,33 +23,7 @@ fn run(args: &[&str]) -> std::process::Output {
 /// `UPDATE_GOLDEN=1 cargo test -p stacks --test hello_stack` and review the diff.
 #[test]
 fn output_matches_the_reviewed_golden_file() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // A clean run prints nothing on stderr but, when the payload is not built yet, the
-    // note naming the command that builds it.
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr
-            .lines()
-            .all(|l| l.starts_with("hello_stack: note: payload `site`")
-                && l.contains("cargo webapp-static")),
-        "diagnostics on a clean run: {stderr}"
-    );
-    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(golden_path(), &got).unwrap();
-    }
-    let want =
-        std::fs::read_to_string(golden_path()).expect("golden file (UPDATE_GOLDEN=1 creates it)");
-    assert!(
-        got == want,
-        "hello_stack output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
-        golden_path().display()
-    );
+    assert_matches_golden(Path::new(BIN), &golden_path());
 }
 
 #[test]
@@ -159,16 +133,7 @@ fn user_data_is_shellcheck_clean_on_both_images() {
         let dir = scratch_dir(&format!("shellcheck-{image:?}"));
         let file = dir.join("user-data.sh");
         std::fs::write(&file, &script).unwrap();
-        let out = Command::new(&shellcheck)
-            .arg("--severity=style")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "shellcheck ({image:?}):\n{}\n--- script ---\n{script}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        assert_shellcheck_clean(&shellcheck, &file, &format!("{image:?}"), &script);
     }
 }
 
@@ -235,37 +200,5 @@ fn terraform_variable_validation_refuses_bad_values() {
         err.contains("Invalid value for variable") && err.contains("cargo webapp-static"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The example `terraform.tfvars.json` names only variables the stack declares, and
-/// terraform accepts its values.
-#[test]
-fn the_tfvars_example_fits_the_stack() {
-    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfvars/hello_stack.tfvars.json");
-    let text = std::fs::read_to_string(&example).unwrap();
-    let vars: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&run(&[]).stdout).unwrap();
-    let declared = v["variable"].as_object().unwrap();
-    for k in vars.as_object().unwrap().keys() {
-        assert!(
-            declared.contains_key(k),
-            "{k} is not a variable of hello_stack"
-        );
-    }
-    let dir = scratch_dir("tfvars-example");
-    let only_vars = serde_json::json!({ "variable": v["variable"] });
-    std::fs::write(dir.join("vars.tf.json"), only_vars.to_string()).unwrap();
-    // Copied as is, as a user would.
-    std::fs::write(dir.join("terraform.tfvars.json"), &text).unwrap();
-    let Some(tf) = Terraform::new(&dir) else {
-        return;
-    };
-    tf.ok(&["init", "-backend=false", "-no-color"]);
-    let artifact = format!("site_artifact={}", dir.join("vars.tf.json").display());
-    let out = tf.run(&["plan", "-no-color", "-input=false", "-var", &artifact]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
-    assert!(!err.contains("Warning"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

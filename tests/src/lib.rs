@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace-level tests: running the real `terraform` offline
 //! against the provider mirror, and finding tools that CI must have.
 
+pub mod boot;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -134,6 +136,42 @@ impl Terraform {
             .expect("run terraform")
     }
 
+    /// Evaluate a string expression with `terraform console` against the configuration and
+    /// state in the working directory, and return the string's bytes. The expression goes
+    /// through `base64encode` so that no HCL quoting has to be undone.
+    pub fn eval_string(&self, expr: &str, extra_args: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut child = Command::new(&self.bin)
+            .arg("console")
+            .args(extra_args)
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env_remove("TF_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run terraform console");
+        writeln!(child.stdin.take().expect("stdin"), "base64encode({expr})")
+            .expect("write to terraform console");
+        let out = child.wait_with_output().expect("terraform console");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "terraform console `{expr}` failed in {}:\n{stdout}\n{}",
+            self.dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let quoted = stdout.trim();
+        let b64 = quoted
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("terraform console printed {quoted:?} for `{expr}`"));
+        base64_decode(b64).unwrap_or_else(|| panic!("not base64: {b64:?}"))
+    }
+
     /// Run and panic with terraform's own output when it fails.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
@@ -172,6 +210,26 @@ pub fn webapp_artifact() -> Option<PathBuf> {
     None
 }
 
+/// The static aarch64 webapp artifact (`scripts/build-payload.sh aarch64`), from
+/// `WEBAPP_STATIC_BIN_AARCH64` or its default path. Missing: a panic under CI, `None`
+/// (skip) elsewhere.
+pub fn webapp_artifact_aarch64() -> Option<PathBuf> {
+    let path = std::env::var_os("WEBAPP_STATIC_BIN_AARCH64")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/aarch64-unknown-linux-gnu/release/webapp"));
+    if path.is_file() {
+        return Some(path);
+    }
+    if in_ci() {
+        panic!(
+            "the aarch64 webapp artifact {} is missing and CI is set: build it with `bash scripts/build-payload.sh aarch64`",
+            path.display()
+        );
+    }
+    eprintln!("SKIPPED: no aarch64 webapp artifact at {}", path.display());
+    None
+}
+
 /// A process this test started, killed (by PID) when dropped.
 pub struct Child(pub std::process::Child);
 
@@ -180,6 +238,82 @@ impl Drop for Child {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Standard base64 (with padding), as Terraform's `base64encode` and EC2's user data use it.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let b = s.trim_end_matches('=').as_bytes();
+    if s.len() % 4 != 0 || s.len() - b.len() > 2 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    for chunk in b.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+/// `moto_server` (the AWS API emulator) on a free 127.0.0.1 port, killed by PID when dropped.
+pub struct Moto {
+    pub port: u16,
+    /// `http://127.0.0.1:PORT`
+    pub endpoint: String,
+    _child: Child,
+}
+
+impl Moto {
+    /// Start it, logging to `log`. `None` (the caller skips) when moto_server is absent
+    /// outside CI.
+    pub fn start(log: &Path) -> Option<Moto> {
+        let moto = require_tool("moto_server", "the emulated deploy applies to moto")?;
+        let port = free_port();
+        let child = Child(
+            Command::new(moto)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(log).expect("create moto log"))
+                .spawn()
+                .expect("start moto_server"),
+        );
+        assert!(
+            wait_for_port(port, std::time::Duration::from_secs(30)),
+            "moto_server did not start on {port}"
+        );
+        Some(Moto {
+            port,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _child: child,
+        })
+    }
+}
+
+/// Lay out an emulated deploy in `dir`: the stack's own `main.tf.json`, and beside it
+/// `override.tf.json` from `tests/emulator/override.tf.json` pointing the provider at
+/// `endpoint`. The stack's output never carries any emulator setting.
+pub fn write_emulated_stack(dir: &Path, main_tf_json: &[u8], endpoint: &str) {
+    std::fs::write(dir.join("main.tf.json"), main_tf_json).expect("write main.tf.json");
+    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
+        .expect("override template");
+    std::fs::write(
+        dir.join("override.tf.json"),
+        template.replace("__MOTO_ENDPOINT__", endpoint),
+    )
+    .expect("write override.tf.json");
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released).
@@ -217,4 +351,71 @@ pub fn validate_offline(name: &str, json: &[u8]) {
     assert_eq!(v["valid"], true, "{out}");
     assert_eq!(v["warning_count"], 0, "terraform warned: {out}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Assert that `shellcheck --severity=style` finds nothing in `file` (which holds `script`,
+/// shown on failure); `what` names the case in the message.
+pub fn assert_shellcheck_clean(shellcheck: &Path, file: &Path, what: &str, script: &str) {
+    let out = Command::new(shellcheck)
+        .arg("--severity=style")
+        .arg(file)
+        .output()
+        .expect("run shellcheck");
+    assert!(
+        out.status.success(),
+        "shellcheck ({what}):\n{}\n--- script ---\n{script}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The golden-file contract of a stack binary: a clean run exits 0 with nothing on stderr,
+/// and its stdout equals the reviewed `golden` file byte for byte. `UPDATE_GOLDEN=1` writes
+/// the file instead (then review the diff). Returns the output.
+pub fn assert_matches_golden(bin: &Path, golden: &Path) -> String {
+    let out = Command::new(bin).output().expect("run the stack binary");
+    let name = bin
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A clean run prints nothing on stderr but, when a payload is not built yet, the note
+    // naming the command that builds it.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .lines()
+            .all(|l| l.starts_with(&format!("{name}: note: payload `"))
+                && l.contains("build it with `")),
+        "{name}: diagnostics on a clean run: {stderr}"
+    );
+    let got = String::from_utf8(out.stdout).expect("UTF-8 JSON");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(golden, &got).expect("write the golden file");
+    }
+    let want = std::fs::read_to_string(golden).expect("golden file (UPDATE_GOLDEN=1 creates it)");
+    assert!(
+        got == want,
+        "{name} output differs from {}; run with UPDATE_GOLDEN=1 and review the diff",
+        golden.display()
+    );
+    got
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_decodes_every_padding_and_refuses_garbage() {
+        assert_eq!(base64_decode("").unwrap(), b"");
+        assert_eq!(base64_decode("Zg==").unwrap(), b"f");
+        assert_eq!(base64_decode("Zm8=").unwrap(), b"fo");
+        assert_eq!(base64_decode("Zm9v").unwrap(), b"foo");
+        assert_eq!(base64_decode("IyEvYmluL2Jhc2gK").unwrap(), b"#!/bin/bash\n");
+        assert_eq!(base64_decode("Zm9"), None);
+        assert_eq!(base64_decode("Zm9v!A=="), None);
+    }
 }

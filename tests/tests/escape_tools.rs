@@ -14,7 +14,7 @@ use infra_core::escape::{
 };
 use infra_core::userdata::{self, Part};
 use infra_core::{Image, Payload};
-use infra_tests::{in_ci, require_tool, scratch_dir};
+use infra_tests::{assert_shellcheck_clean, in_ci, require_tool, scratch_dir};
 
 // ---------------------------------------------------------------------------------------
 // Terraform
@@ -336,16 +336,7 @@ fn hostile_user_data_stays_valid_and_systemd_reads_the_values_back() {
             String::from_utf8_lossy(&out.stderr)
         );
         if let Some(shellcheck) = &shellcheck {
-            let out = Command::new(shellcheck)
-                .arg("--severity=style")
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "shellcheck ({image:?}):\n{}\n{script}",
-                String::from_utf8_lossy(&out.stdout)
-            );
+            assert_shellcheck_clean(shellcheck, &file, &format!("{image:?}"), &script);
         }
 
         // The script's own unit-writing command, from `cat >` to the line after `UNIT`,

@@ -5,12 +5,13 @@
 use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::alb::{self, Alb};
 use crate::kinds::autoscaling_group::{self as asg_kind, AutoScalingGroup};
+use crate::kinds::image::Arch;
 use crate::kinds::instance_role::InstanceRole;
 use crate::kinds::launch_template::{self as lt_kind, LaunchTemplate};
 use crate::kinds::payload::{self, Payload};
 use crate::kinds::security_group::{self as sg_kind, Direction, Peer, Protocol, SecurityGroup};
 use crate::kinds::target_group::{self as tg_kind, TargetGroup};
-use crate::kinds::vpc::{self as vpc_kind, Network, Vpc};
+use crate::kinds::vpc::{self as vpc_kind, Nat, Network, Vpc};
 use crate::registry::Stack;
 use crate::resource::Resource;
 
@@ -63,6 +64,23 @@ pub const NO_PAYLOAD: CheckRule = CheckRule::new(
     "instances behind a target group that run nothing",
 );
 
+pub const PRIVATE_SUBNETS_OFFLINE: CheckRule = CheckRule::new(
+    "private-subnets-offline",
+    "instances on private subnets with neither an S3 endpoint nor NAT to fetch their payload",
+);
+pub const NO_PRIVATE_SUBNETS: CheckRule = CheckRule::new(
+    "no-private-subnets",
+    "instances launched on the private subnets of a VPC that declares none",
+);
+pub const PUBLIC_SUBNETS_WITHOUT_IPS: CheckRule = CheckRule::new(
+    "public-subnets-without-ips",
+    "instances on the public subnets of a VPC with private subnets, where they get no public IP",
+);
+pub const ARCH_MISMATCH: CheckRule = CheckRule::new(
+    "arch-mismatch",
+    "instance type, image and payload built for different CPU architectures",
+);
+
 pub const RULES: &[&CheckRule] = &[
     &TARGET_PORT_MISMATCH,
     &TARGETS_UNREACHABLE,
@@ -76,6 +94,10 @@ pub const RULES: &[&CheckRule] = &[
     &INSTANCE_EGRESS_MISSING,
     &PAYLOAD_UNREADABLE,
     &NO_PAYLOAD,
+    &PRIVATE_SUBNETS_OFFLINE,
+    &NO_PRIVATE_SUBNETS,
+    &PUBLIC_SUBNETS_WITHOUT_IPS,
+    &ARCH_MISMATCH,
 ];
 
 /// A cross-kind check: reads the stack, reports into the sink.
@@ -91,6 +113,8 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("health_paths", health_paths),
     ("egress", egress),
     ("payload_delivery", payload_delivery),
+    ("private_egress", private_egress),
+    ("architectures", architectures),
 ];
 
 /// The launch template, payload and instance security groups behind a target group:
@@ -121,7 +145,7 @@ fn frontends<'a>(s: &'a Stack, tg: &str) -> Vec<(&'a Alb, usize)> {
         .filter_map(|alb| {
             alb.listeners
                 .iter()
-                .position(|l| l.forward.name() == tg)
+                .position(|l| l.forward().is_some_and(|f| f.name() == tg))
                 .map(|i| (alb, i))
         })
         .collect()
@@ -344,7 +368,7 @@ fn alb_subnets(s: &Stack, out: &mut Sink) {
 fn listener_wiring(s: &Stack, out: &mut Sink) {
     for alb in &s.albs {
         for (i, l) in alb.listeners.iter().enumerate() {
-            let Some(tg) = s.get::<TargetGroup>(&l.forward) else {
+            let Some(tg) = l.forward().and_then(|f| s.get::<TargetGroup>(f)) else {
                 continue;
             };
             let backs = backends(s, &tg.name);
@@ -578,5 +602,128 @@ fn payload_delivery(s: &Stack, out: &mut Sink) {
             )
             .help(help),
         );
+    }
+}
+
+/// Instances on private subnets fetch their payload from S3 at boot: through the VPC's S3
+/// gateway endpoint or a NAT gateway. With neither, the boot script never gets it, the
+/// health checks never pass, and the group replaces its instances forever.
+fn private_egress(s: &Stack, out: &mut Sink) {
+    // A VPC with private subnets maps no public IPs on its public ones (they hold only the
+    // load balancer and NAT): instances launched there could reach nothing.
+    for asg in s.autoscaling_groups.iter().filter(|a| !a.private_subnets) {
+        let Some(vpc) = s.get::<Vpc>(&asg.subnets) else {
+            continue;
+        };
+        if !vpc.private_subnets.is_empty() {
+            out.push(
+                Violation::new(
+                    &PUBLIC_SUBNETS_WITHOUT_IPS,
+                    asg.loc().at(asg_kind::SUBNETS),
+                    format!(
+                        "auto scaling group `{}` launches on the public subnets of VPC `{}`, which has private subnets: its public subnets map no public IPs, so the instances could not reach S3 or the internet",
+                        asg.name, vpc.name
+                    ),
+                )
+                .help(format!("launch on `{}.private_subnets`", vpc.name))
+                .note(vpc.loc().at(vpc_kind::PRIVATE_SUBNETS), "the private subnets are declared here"),
+            );
+        }
+    }
+    for asg in s.autoscaling_groups.iter().filter(|a| a.private_subnets) {
+        let Some(vpc) = s.get::<Vpc>(&asg.subnets) else {
+            continue;
+        };
+        if vpc.private_subnets.is_empty() {
+            out.push(
+                Violation::new(
+                    &NO_PRIVATE_SUBNETS,
+                    asg.loc().at(asg_kind::SUBNETS),
+                    format!(
+                        "auto scaling group `{}` launches on the private subnets of VPC `{}`, which declares none",
+                        asg.name, vpc.name
+                    ),
+                )
+                .help(format!(
+                    "add `private_subnets: [\"10.0.11.0/24\", \"10.0.12.0/24\"]` to VPC `{}`, or use `{}.public_subnets`",
+                    vpc.name, vpc.name
+                ))
+                .note(vpc.loc(), "the VPC is declared here"),
+            );
+            continue;
+        }
+        let runs_payload = s
+            .get::<LaunchTemplate>(&asg.launch_template)
+            .is_some_and(|lt| lt.run.is_some());
+        if runs_payload && !vpc.s3_endpoint && vpc.nat == Nat::None {
+            out.push(
+                Violation::new(
+                    &PRIVATE_SUBNETS_OFFLINE,
+                    asg.loc().at(asg_kind::SUBNETS),
+                    format!(
+                        "the instances of `{}` are on private subnets of VPC `{}`, which has neither an S3 endpoint nor NAT: they could not fetch their payload and would never become healthy",
+                        asg.name, vpc.name
+                    ),
+                )
+                .help(format!(
+                    "add `s3_endpoint: true` (free) or `nat: shared` to VPC `{}`",
+                    vpc.name
+                ))
+                .note(vpc.loc(), "the VPC is declared here"),
+            );
+        }
+    }
+}
+
+/// The instance type, the image and the payload must agree on the CPU architecture: an
+/// arm64 image does not boot on an x86_64 type (the launch fails), and an x86_64 payload
+/// does not run on arm64 (exec format error, so every target is unhealthy).
+fn architectures(s: &Stack, out: &mut Sink) {
+    for lt in &s.launch_templates {
+        let image = lt.image.arch();
+        if let Some(ty) = Arch::of_instance_type(&lt.instance_type) {
+            if ty != image {
+                out.push(
+                    Violation::new(
+                        &ARCH_MISMATCH,
+                        lt.loc().at(lt_kind::INSTANCE_TYPE),
+                        format!(
+                            "instance type `{}` is {}, but image `{}` of launch template `{}` is {}: the instances would not launch",
+                            lt.instance_type,
+                            ty.keyword(),
+                            lt.image.keyword(),
+                            lt.name,
+                            image.keyword()
+                        ),
+                    )
+                    .help(match image {
+                        Arch::Arm64 => "use a Graviton type such as `t4g.micro`, or an x86_64 image".to_string(),
+                        Arch::X86_64 => "use an x86_64 type such as `t3.micro`, or `amazon_linux_2023_arm64`".to_string(),
+                    })
+                    .note(lt.loc().at(lt_kind::IMAGE), "the image is chosen here"),
+                );
+                continue;
+            }
+        }
+        let Some(p) = lt.run.as_ref().and_then(|r| s.get(r)) else {
+            continue;
+        };
+        if p.arch != image {
+            out.push(
+                Violation::new(
+                    &ARCH_MISMATCH,
+                    lt.loc().at(lt_kind::RUN),
+                    format!(
+                        "payload `{}` is built for {}, but launch template `{}` starts {} instances: the binary would not run",
+                        p.name,
+                        p.arch.keyword(),
+                        lt.name,
+                        image.keyword()
+                    ),
+                )
+                .help(format!("build the payload for {0} (`arch: {0}`), or run it on {1} instances", image.keyword(), p.arch.keyword()))
+                .note(lt.loc().at(lt_kind::IMAGE), "the image is chosen here"),
+            );
+        }
     }
 }

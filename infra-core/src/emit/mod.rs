@@ -58,6 +58,11 @@ pub const AWS_PROVIDER_VERSION: &str = ">= 5.100.0, < 6.0.0";
 // No `terraform.required_version`: checkov's JSON parser (3.3) crashes on any scalar in
 // the `terraform` block, and the provider pin above is what the output depends on.
 
+/// The Terraform resource types the emitter writes for the stack itself, beside the kinds'
+/// own (`KindInfo::tf_types`): the log bucket's policy and the wait for it to take effect
+/// (the log bucket's other resources are the private bucket's, which the payload kind lists).
+pub const STACK_TF_TYPES: &[&str] = &["aws_s3_bucket_policy", "terraform_data"];
+
 /// Check the stack, then emit it. Refuses a stack with violations, listing all of them.
 pub fn to_terraform(stack: &Stack) -> Result<Value, Violations> {
     let report = check::report(stack);

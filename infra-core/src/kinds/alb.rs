@@ -1,16 +1,20 @@
-//! `alb`: an Application Load Balancer on a VPC's public subnets, with its listeners.
+//! `alb`: an Application Load Balancer on a VPC's public subnets, with its listeners
+//! (HTTP or HTTPS, forwarding to a target group or redirecting to another listener).
 
 use serde_json::{json, Map, Value};
 
 use crate::diag::{CheckRule, Sink, Violation};
+use crate::kinds::certificate::{certificate_arn, Certificate};
 use crate::kinds::security_group::SecurityGroup;
 use crate::kinds::target_group::TargetGroup;
 use crate::kinds::values::{check_aws_name, check_port};
-use crate::kinds::vpc::{subnet_ids, Vpc};
+use crate::kinds::vpc::{private_subnet_ids, subnet_ids, Vpc};
 use crate::location::{Field, Location};
 use crate::naming::aws_name;
-use crate::resource::{Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
-use crate::tf::{interp, name_tag, Doc};
+use crate::resource::{
+    Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Scoped, Str, Waiver, World,
+};
+use crate::tf::{interp, lit, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
     keyword: "alb",
@@ -35,16 +39,104 @@ pub const INTERNAL: Field = Field::new("internal");
 pub const PORT: Field = Field::new("port");
 /// `listeners[i].forward`.
 pub const FORWARD: Field = Field::new("forward");
+/// `listeners[i].protocol` (the `https` token).
+pub const PROTOCOL: Field = Field::new("protocol");
+/// `listeners[i].certificate`.
+pub const CERTIFICATE: Field = Field::new("certificate");
+/// `listeners[i].redirect` (the port redirected to).
+pub const REDIRECT: Field = Field::new("redirect");
+/// The TLS policy of the HTTPS listeners.
+pub const TLS_POLICY: Field = Field::new("tls_policy");
 
 pub const DUPLICATE_LISTENER: CheckRule =
     CheckRule::new("duplicate-listener", "two listeners on one port");
+pub const HTTPS_WITHOUT_CERTIFICATE: CheckRule = CheckRule::new(
+    "https-without-certificate",
+    "an HTTPS listener with no certificate to present",
+);
+pub const REDIRECT_WITHOUT_LISTENER: CheckRule = CheckRule::new(
+    "redirect-without-listener",
+    "a listener redirecting to a port the load balancer does not listen on",
+);
+pub const TLS_POLICY_OBSOLETE: CheckRule = CheckRule::waivable(
+    "tls-policy-obsolete",
+    "HTTPS listeners with a TLS policy older than TLS 1.2 + 1.3",
+);
+pub const ALB_NO_INTERNET_ROUTE: CheckRule = CheckRule::new(
+    "alb-no-internet-route",
+    "an internet-facing ALB on subnets with no route to an internet gateway",
+);
+
+/// The TLS policy HTTPS listeners use unless told otherwise: TLS 1.3 and 1.2, forward
+/// secrecy only (AWS's recommended policy).
+pub const DEFAULT_TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/// True for a TLS policy that offers TLS 1.3 and nothing older than TLS 1.2.
+pub fn tls_policy_current(policy: &str) -> bool {
+    [
+        "ELBSecurityPolicy-TLS13-1-2-",
+        "ELBSecurityPolicy-TLS13-1-3-",
+    ]
+    .iter()
+    .any(|p| policy.starts_with(p))
+}
+
+/// The protocol a listener speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListenerProtocol {
+    #[default]
+    Http,
+    Https,
+}
+
+impl ListenerProtocol {
+    pub fn tf(self) -> &'static str {
+        match self {
+            ListenerProtocol::Http => "HTTP",
+            ListenerProtocol::Https => "HTTPS",
+        }
+    }
+}
+
+/// What a listener does with a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Forward to this target group.
+    Forward(Ref<TargetGroup>),
+    /// Answer a 301 redirect to the same host and path on this port (the protocol of the
+    /// listener there).
+    Redirect(u32),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listener {
-    /// The port the load balancer listens on (HTTP).
+    /// The port the load balancer listens on.
     pub port: u32,
-    /// The default action: forward to this target group.
-    pub forward: Ref<TargetGroup>,
+    pub protocol: ListenerProtocol,
+    /// The certificate an HTTPS listener presents.
+    pub certificate: Option<Ref<Certificate>>,
+    /// The default action.
+    pub action: Action,
+}
+
+impl Listener {
+    /// A plain HTTP listener forwarding to `tg`.
+    pub fn http(port: u32, tg: Ref<TargetGroup>) -> Self {
+        Listener {
+            port,
+            protocol: ListenerProtocol::Http,
+            certificate: None,
+            action: Action::Forward(tg),
+        }
+    }
+
+    /// The target group it forwards to, if it forwards.
+    pub fn forward(&self) -> Option<&Ref<TargetGroup>> {
+        match &self.action {
+            Action::Forward(tg) => Some(tg),
+            Action::Redirect(_) => None,
+        }
+    }
 }
 
 /// An Application Load Balancer with its listeners.
@@ -54,6 +146,8 @@ pub struct Alb {
     pub doc: Option<String>,
     /// The VPC whose public subnets the load balancer sits in.
     pub subnets: Ref<Vpc>,
+    /// On the VPC's private subnets instead (`main.private_subnets`): internal only.
+    pub private_subnets: bool,
     pub internet_facing: bool,
     pub security_groups: Vec<Ref<SecurityGroup>>,
     pub listeners: Vec<Listener>,
@@ -61,6 +155,9 @@ pub struct Alb {
     pub access_logs: bool,
     /// The AWS name; defaults to `<stack>-<name>` in kebab case.
     pub aws_name: Option<String>,
+    /// The TLS policy of its HTTPS listeners.
+    pub tls_policy: String,
+    pub waivers: Vec<Waiver>,
 }
 
 impl Alb {
@@ -74,6 +171,9 @@ impl Alb {
             listeners: Vec::new(),
             access_logs: true,
             aws_name: None,
+            private_subnets: false,
+            tls_policy: DEFAULT_TLS_POLICY.to_string(),
+            waivers: Vec::new(),
         }
     }
 
@@ -108,7 +208,13 @@ impl Ref<Alb> {
 
 impl Resource for Alb {
     const KIND: Kind = Kind::new(&INFO);
-    const RULES: &'static [&'static CheckRule] = &[&DUPLICATE_LISTENER];
+    const RULES: &'static [&'static CheckRule] = &[
+        &DUPLICATE_LISTENER,
+        &HTTPS_WITHOUT_CERTIFICATE,
+        &REDIRECT_WITHOUT_LISTENER,
+        &TLS_POLICY_OBSOLETE,
+        &ALB_NO_INTERNET_ROUTE,
+    ];
 
     fn name(&self) -> &str {
         &self.name
@@ -121,7 +227,45 @@ impl Resource for Alb {
             out.push(Reference::to(me.at(SECURITY_GROUPS).nth(i), sg));
         }
         for (i, l) in self.listeners.iter().enumerate() {
-            out.push(Reference::to(self.listener_at(i).at(FORWARD), &l.forward));
+            if let Some(tg) = l.forward() {
+                out.push(Reference::to(self.listener_at(i).at(FORWARD), tg));
+            }
+            if let Some(c) = &l.certificate {
+                out.push(Reference::to(self.listener_at(i).at(CERTIFICATE), c));
+            }
+        }
+    }
+
+    fn waivers<'a>(&'a self, out: &mut Vec<Scoped<'a>>) {
+        for w in &self.waivers {
+            out.push(Scoped {
+                scope: self.loc(),
+                waiver: w,
+                recorded_on: ("aws_lb", self.name.clone()),
+            });
+        }
+    }
+
+    fn check_defaults(&self, out: &mut Sink) {
+        let https = self
+            .listeners
+            .iter()
+            .position(|l| l.protocol == ListenerProtocol::Https);
+        if let Some(i) = https {
+            if !tls_policy_current(&self.tls_policy) {
+                out.push(
+                    Violation::new(
+                        &TLS_POLICY_OBSOLETE,
+                        self.loc().at(TLS_POLICY),
+                        format!(
+                            "load balancer `{}` uses TLS policy `{}`, which does not limit its HTTPS listeners to TLS 1.2 and 1.3",
+                            self.name, self.tls_policy
+                        ),
+                    )
+                    .help(format!("use `{DEFAULT_TLS_POLICY}` (the default), or waive `tls-policy-obsolete` with the clients that need it"))
+                    .note(self.listener_at(i).at(PORT), "the HTTPS listener"),
+                );
+            }
         }
     }
 
@@ -129,9 +273,13 @@ impl Resource for Alb {
         for (i, l) in self.listeners.iter().enumerate() {
             check_port(
                 out,
-                &self.listener_at(i).at(PORT),
                 l.port,
-                format!("listener port {} is outside 1-65535", l.port),
+                || {
+                    (
+                        self.listener_at(i).at(PORT),
+                        format!("listener port {} is outside 1-65535", l.port),
+                    )
+                },
                 "listen on a port between 1 and 65535, e.g. 80",
             );
         }
@@ -143,6 +291,54 @@ impl Resource for Alb {
             &self.aws_name,
             "load balancer",
         );
+        if self.internet_facing && self.private_subnets {
+            out.push(
+                Violation::new(
+                    &ALB_NO_INTERNET_ROUTE,
+                    self.loc().at(SUBNETS),
+                    format!(
+                        "internet-facing load balancer `{}` is on private subnets, which have no route to an internet gateway: it would be unreachable from the internet",
+                        self.name
+                    ),
+                )
+                .help(format!(
+                    "put it on `{}.public_subnets`, or mark it `internal`",
+                    self.subnets.name()
+                )),
+            );
+        }
+        for (i, l) in self.listeners.iter().enumerate() {
+            if l.protocol == ListenerProtocol::Https && l.certificate.is_none() {
+                out.push(
+                    Violation::new(
+                        &HTTPS_WITHOUT_CERTIFICATE,
+                        self.listener_at(i).at(PROTOCOL),
+                        format!(
+                            "HTTPS listener {} of `{}` has no certificate to present: AWS refuses to create it",
+                            l.port, self.name
+                        ),
+                    )
+                    .help("name the certificate: `https(<certificate>)`"),
+                );
+            }
+            if let Action::Redirect(to) = l.action {
+                if !self.listeners.iter().any(|o| o.port == to) || to == l.port {
+                    out.push(
+                        Violation::new(
+                            &REDIRECT_WITHOUT_LISTENER,
+                            self.listener_at(i).at(REDIRECT),
+                            format!(
+                                "listener {} of `{}` redirects to port {to}, where the load balancer has no {}listener: every redirected request would time out",
+                                l.port,
+                                self.name,
+                                if to == l.port { "other " } else { "" }
+                            ),
+                        )
+                        .help(format!("add `listener {to} https(<certificate>) => <target_group>`, or redirect to a port it listens on")),
+                    );
+                }
+            }
+        }
         for (i, l) in self.listeners.iter().enumerate() {
             if let Some(j) = self.listeners[..i].iter().position(|o| o.port == l.port) {
                 out.push(
@@ -174,7 +370,14 @@ impl Resource for Alb {
             .map(|r| interp(format!("aws_security_group.{}.id", r.name())))
             .collect();
         body.insert("security_groups".into(), Value::Array(sgs));
-        body.insert("subnets".into(), subnet_ids(w, &self.subnets));
+        body.insert(
+            "subnets".into(),
+            if self.private_subnets {
+                private_subnet_ids(w, &self.subnets)
+            } else {
+                subnet_ids(w, &self.subnets)
+            },
+        );
         body.insert("drop_invalid_header_fields".into(), json!(true));
         body.insert("enable_deletion_protection".into(), json!(false));
         if self.access_logs {
@@ -194,19 +397,46 @@ impl Resource for Alb {
         body.insert("tags".into(), name_tag(&stack, n));
         doc.res("aws_lb", n, Value::Object(body));
         for l in &self.listeners {
+            let action = match &l.action {
+                Action::Forward(tg) => json!([{
+                    "type": "forward",
+                    "target_group_arn": format!("${{aws_lb_target_group.{}.arn}}", tg.name()),
+                }]),
+                Action::Redirect(to) => {
+                    let protocol = self
+                        .listeners
+                        .iter()
+                        .find(|o| o.port == *to)
+                        .map_or(ListenerProtocol::Https, |o| o.protocol);
+                    json!([{
+                        "type": "redirect",
+                        "redirect": {
+                            "port": to.to_string(),
+                            "protocol": protocol.tf(),
+                            "status_code": "HTTP_301",
+                        },
+                    }])
+                }
+            };
+            let mut body = Map::new();
+            body.insert(
+                "load_balancer_arn".into(),
+                json!(format!("${{aws_lb.{n}.arn}}")),
+            );
+            body.insert("port".into(), json!(l.port));
+            body.insert("protocol".into(), json!(l.protocol.tf()));
+            if l.protocol == ListenerProtocol::Https {
+                body.insert("ssl_policy".into(), lit(&self.tls_policy));
+                if let Some(c) = &l.certificate {
+                    body.insert("certificate_arn".into(), certificate_arn(w, c));
+                }
+            }
+            body.insert("default_action".into(), action);
+            body.insert("tags".into(), name_tag(&stack, &format!("{n}_{}", l.port)));
             doc.res(
                 "aws_lb_listener",
                 &format!("{n}_{}", l.port),
-                json!({
-                    "load_balancer_arn": format!("${{aws_lb.{n}.arn}}"),
-                    "port": l.port,
-                    "protocol": "HTTP",
-                    "default_action": [{
-                        "type": "forward",
-                        "target_group_arn": format!("${{aws_lb_target_group.{}.arn}}", l.forward.name()),
-                    }],
-                    "tags": name_tag(&stack, &format!("{n}_{}", l.port)),
-                }),
+                Value::Object(body),
             );
         }
     }

@@ -7,7 +7,7 @@ use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::image::Image;
 use crate::kinds::launch_template::LaunchTemplate;
 use crate::kinds::target_group::TargetGroup;
-use crate::kinds::vpc::{subnet_ids, Vpc};
+use crate::kinds::vpc::{private_subnet_ids, subnet_ids, Vpc};
 use crate::location::Field;
 use crate::naming::kebab;
 use crate::resource::{Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
@@ -44,8 +44,10 @@ pub struct AutoScalingGroup {
     pub name: String,
     pub doc: Option<String>,
     pub launch_template: Ref<LaunchTemplate>,
-    /// The VPC whose public subnets the instances are launched in.
+    /// The VPC whose subnets the instances are launched in.
     pub subnets: Ref<Vpc>,
+    /// The VPC's private subnets (`main.private_subnets`) rather than its public ones.
+    pub private_subnets: bool,
     pub min: u32,
     pub desired: u32,
     pub max: u32,
@@ -63,6 +65,7 @@ impl AutoScalingGroup {
             doc: None,
             launch_template,
             subnets,
+            private_subnets: false,
             min: 1,
             desired: 1,
             max: 1,
@@ -178,7 +181,11 @@ impl Resource for AutoScalingGroup {
             "min_size": self.min,
             "max_size": self.max,
             "desired_capacity": self.desired,
-            "vpc_zone_identifier": subnet_ids(w, &self.subnets),
+            "vpc_zone_identifier": if self.private_subnets {
+                private_subnet_ids(w, &self.subnets)
+            } else {
+                subnet_ids(w, &self.subnets)
+            },
             "target_group_arns": tgs,
             "health_check_type": if tgs.is_empty() { "EC2" } else { "ELB" },
             "health_check_grace_period": grace,

@@ -2,8 +2,10 @@
 //! alone, and its Terraform body. The registry (the `registry` module) lists them once.
 
 pub mod alb;
+pub mod alias_record;
 pub mod autoscaling_group;
 pub mod bucket;
+pub mod certificate;
 pub mod image;
 pub mod instance_role;
 pub mod key_pair;

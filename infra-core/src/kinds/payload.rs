@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::diag::{CheckRule, Sink, Violation};
 use crate::escape;
 use crate::kinds::bucket::private_bucket;
+use crate::kinds::image::Arch;
 use crate::kinds::values::check_port;
 use crate::location::{Field, Location};
 use crate::naming;
@@ -16,7 +17,17 @@ use crate::tf::{lit, Doc};
 pub static INFO: KindInfo = KindInfo {
     keyword: "payload",
     display: "payload",
-    tf_types: &["aws_s3_object", "aws_s3_bucket"],
+    tf_types: &[
+        "aws_s3_object",
+        "aws_s3_bucket",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_lifecycle_configuration",
+        "aws_s3_bucket_notification",
+        "aws_s3_bucket_logging",
+    ],
     address: "aws_s3_object.NAME",
     attributes: &[("bucket", "${ADDR.bucket}"), ("key", "${ADDR.key}")],
 };
@@ -28,6 +39,7 @@ pub const ROUTES: Field = Field::new("routes");
 pub const ARTIFACT: Field = Field::new("artifact");
 pub const PORT_ENV: Field = Field::new("port_env");
 pub const ENV: Field = Field::new("env");
+pub const ARCH: Field = Field::new("arch");
 
 pub const PAYLOAD_VALUE: CheckRule = CheckRule::new(
     "payload-value",
@@ -53,6 +65,8 @@ pub struct Payload {
     pub port_env: String,
     /// Extra environment for the service (name, value).
     pub env: Vec<(String, String)>,
+    /// The CPU architecture the binary is built for; the instances must match it.
+    pub arch: Arch,
 }
 
 impl Payload {
@@ -69,13 +83,24 @@ impl Payload {
             artifact: format!("{}/{}", Self::DEFAULT_ARTIFACT_DIR, binary),
             port_env: "PORT".to_string(),
             env: Vec::new(),
+            arch: Arch::X86_64,
         }
     }
 
-    /// The command that builds the artifact: the workspace's `cargo <binary>-static` alias
-    /// (`.cargo/config.toml`), named by the missing-artifact messages.
+    /// The command that builds the artifact, named by the missing-artifact messages: the
+    /// workspace's `cargo <binary>-static` alias (`.cargo/config.toml`) for x86_64, the
+    /// cross build script for arm64.
     pub fn build_command(&self) -> String {
-        format!("cargo {}-static", self.binary)
+        match self.arch {
+            Arch::X86_64 => format!("cargo {}-static", self.binary),
+            Arch::Arm64 => "bash scripts/build-payload.sh aarch64".to_string(),
+        }
+    }
+
+    /// The default artifact path of `binary` built for `arch` by the project's scripts
+    /// (`target/<rust target>/release/<binary>`).
+    pub fn default_artifact(arch: Arch, binary: &str) -> String {
+        format!("target/{}/release/{binary}", arch.rust_target())
     }
 
     /// True when `path` is served: equal to a route, or matching it segment by segment
@@ -129,9 +154,13 @@ impl Resource for Payload {
         let me = self.loc();
         check_port(
             out,
-            &me.at(PORT),
             self.port,
-            format!("payload port {} is outside 1-65535", self.port),
+            || {
+                (
+                    me.at(PORT),
+                    format!("payload port {} is outside 1-65535", self.port),
+                )
+            },
             "use a port between 1 and 65535, e.g. 80",
         );
         let b = &self.binary;
@@ -191,7 +220,7 @@ impl Resource for Payload {
             json!({
                 "type": "string",
                 "default": lit(&self.artifact),
-                "description": format!("Path of the {} binary (static x86_64 Linux) to upload", self.binary),
+                "description": format!("Path of the {} binary (static {} Linux) to upload", self.binary, self.arch.keyword()),
                 // Without it, a missing artifact fails in `filesha256` ("Error in function
                 // call"), far from the cause.
                 "validation": [{

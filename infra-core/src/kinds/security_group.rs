@@ -369,13 +369,17 @@ impl Resource for SecurityGroup {
                 for port in ports {
                     check_port(
                         out,
-                        &rule_at.at(PORT),
                         port,
-                        format!(
-                            "port {port} of an {} rule of `{}` is outside 1-65535",
-                            dir.as_str(),
-                            self.name
-                        ),
+                        || {
+                            (
+                                rule_at.at(PORT),
+                                format!(
+                                    "port {port} of an {} rule of `{}` is outside 1-65535",
+                                    dir.as_str(),
+                                    self.name
+                                ),
+                            )
+                        },
                         "use a TCP/UDP port between 1 and 65535",
                     );
                 }

@@ -148,18 +148,26 @@ impl Resource for TargetGroup {
         let health = me.at(HEALTH);
         check_port(
             out,
-            &me.at(PORT),
             self.port,
-            format!("target group port {} is outside 1-65535", self.port),
+            || {
+                (
+                    me.at(PORT),
+                    format!("target group port {} is outside 1-65535", self.port),
+                )
+            },
             "use the port the payload listens on",
         );
         let h = &self.health;
         if let HealthPort::Port(p) = h.port {
             check_port(
                 out,
-                &health.at(HEALTH_PORT),
                 p,
-                format!("health check port {p} is outside 1-65535"),
+                || {
+                    (
+                        health.at(HEALTH_PORT),
+                        format!("health check port {p} is outside 1-65535"),
+                    )
+                },
                 "use `traffic-port`",
             );
         }

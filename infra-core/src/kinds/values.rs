@@ -19,10 +19,17 @@ pub fn port_ok(port: u32) -> bool {
     (1..=65535).contains(&port)
 }
 
-/// Report `port` at `at` when it is outside 1-65535.
-pub fn check_port(out: &mut Sink, at: &Location, port: u32, message: String, help: &str) {
+/// Report `port` when it is outside 1-65535; `what` gives the location and the message,
+/// built only then.
+pub fn check_port(
+    out: &mut Sink,
+    port: u32,
+    what: impl FnOnce() -> (Location, String),
+    help: &str,
+) {
     if !port_ok(port) {
-        out.push(Violation::new(&PORT_RANGE, at.clone(), message).help(help));
+        let (at, message) = what();
+        out.push(Violation::new(&PORT_RANGE, at, message).help(help));
     }
 }
 
@@ -78,4 +85,67 @@ pub fn check_aws_name(
             ),
         );
     }
+}
+
+/// A string that is either written in the stack or read from a Terraform variable
+/// (`var(domain_name)`): domain and zone names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    Literal(String),
+    /// The name of a `string` variable.
+    Variable(String),
+}
+
+impl Text {
+    /// Its Terraform JSON value (`"app.example.com"` or `"${var.domain_name}"`).
+    pub fn tf(&self) -> serde_json::Value {
+        match self {
+            Text::Literal(s) => crate::tf::lit(s),
+            Text::Variable(v) => crate::tf::interp(format!("var.{v}")),
+        }
+    }
+
+    /// Its HCL expression, for use inside an interpolation.
+    pub fn hcl(&self) -> String {
+        match self {
+            Text::Literal(s) => serde_json::Value::String(s.replace("${", "$${")).to_string(),
+            Text::Variable(v) => format!("var.{v}"),
+        }
+    }
+
+    /// The value when known before the plan: the literal, or the variable's default.
+    pub fn known<'a>(&'a self, w: &'a dyn crate::resource::World) -> Option<&'a str> {
+        match self {
+            Text::Literal(s) => Some(s),
+            Text::Variable(v) => w
+                .all::<crate::kinds::variable::Variable>()
+                .iter()
+                .find(|x| &x.name == v)
+                .and_then(|x| x.default.as_deref()),
+        }
+    }
+
+    /// The reference it holds to a `string` variable, written at `at`.
+    pub fn reference(&self, at: Location) -> Option<crate::resource::Reference> {
+        match self {
+            Text::Literal(_) => None,
+            Text::Variable(v) => Some(crate::resource::Reference {
+                at,
+                name: v.clone(),
+                want: <crate::kinds::variable::Variable as crate::resource::Resource>::KIND,
+                var_type: Some("string"),
+            }),
+        }
+    }
+}
+
+/// A DNS name in lower case without its trailing dot.
+pub fn dns_name(s: &str) -> String {
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// True when `name` is `zone` or a name under it.
+pub fn in_zone(name: &str, zone: &str) -> bool {
+    let (n, z) = (dns_name(name), dns_name(zone));
+    !z.is_empty() && (n == z || n.ends_with(&format!(".{z}")))
 }

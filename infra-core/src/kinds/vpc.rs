@@ -1,4 +1,5 @@
-//! `vpc`: a new VPC with public subnets, or the region's default VPC.
+//! `vpc`: a new VPC with public subnets (and, optionally, private subnets with an S3
+//! gateway endpoint and NAT), or the region's default VPC.
 
 use serde_json::{json, Value};
 
@@ -20,6 +21,9 @@ pub static INFO: KindInfo = KindInfo {
         "aws_route_table_association",
         "aws_default_security_group",
         "aws_flow_log",
+        "aws_vpc_endpoint",
+        "aws_eip",
+        "aws_nat_gateway",
     ],
     address: "aws_vpc.NAME",
     attributes: &[("id", "${ADDR.id}")],
@@ -28,6 +32,35 @@ pub static INFO: KindInfo = KindInfo {
 pub const CIDR: Field = Field::new("cidr");
 pub const PUBLIC_SUBNETS: Field = Field::new("public_subnets");
 pub const FLOW_LOGS: Field = Field::new("flow_logs");
+pub const PRIVATE_SUBNETS: Field = Field::new("private_subnets");
+pub const S3_ENDPOINT: Field = Field::new("s3_endpoint");
+pub const NAT: Field = Field::new("nat");
+
+/// Internet egress for the private subnets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Nat {
+    /// No NAT: the private subnets reach only what their endpoints serve (the default).
+    #[default]
+    None,
+    /// One NAT gateway, in the first public subnet, for every private subnet.
+    Shared,
+    /// One NAT gateway per Availability Zone (each private subnet uses its AZ's).
+    PerAz,
+}
+
+impl Nat {
+    pub const ALL: [Nat; 3] = [Nat::None, Nat::Shared, Nat::PerAz];
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Nat::None => "none",
+            Nat::Shared => "shared",
+            Nat::PerAz => "per_az",
+        }
+    }
+    pub fn from_keyword(kw: &str) -> Option<Nat> {
+        Nat::ALL.into_iter().find(|n| n.keyword() == kw)
+    }
+}
 
 pub const CIDR_PREFIX: CheckRule = CheckRule::new(
     "cidr-prefix",
@@ -60,6 +93,13 @@ pub struct Vpc {
     pub network: Network,
     /// VPC flow logs (all traffic) to the stack's log bucket.
     pub flow_logs: bool,
+    /// Private subnets (no public IPs, no route to the internet gateway), one per listed
+    /// CIDR, in the same AZs as the public ones, in order. Managed VPCs only.
+    pub private_subnets: Vec<String>,
+    /// An S3 gateway endpoint on the private subnets' route tables.
+    pub s3_endpoint: bool,
+    /// Internet egress for the private subnets.
+    pub nat: Nat,
 }
 
 impl Vpc {
@@ -72,6 +112,9 @@ impl Vpc {
                 public_subnets: public_subnets.iter().map(|s| s.to_string()).collect(),
             },
             flow_logs: true,
+            private_subnets: Vec::new(),
+            s3_endpoint: false,
+            nat: Nat::None,
         }
     }
 
@@ -81,6 +124,9 @@ impl Vpc {
             doc: None,
             network: Network::Default,
             flow_logs: true,
+            private_subnets: Vec::new(),
+            s3_endpoint: false,
+            nat: Nat::None,
         }
     }
 
@@ -113,6 +159,16 @@ pub fn subnet_ids(w: &dyn World, r: &Ref<Vpc>) -> Value {
         ),
         _ => interp(format!("data.aws_subnets.{}_public.ids", r.name())),
     }
+}
+
+/// The private subnet ids of a VPC.
+pub fn private_subnet_ids(w: &dyn World, r: &Ref<Vpc>) -> Value {
+    let n = w.get(r).map_or(0, |v| v.private_subnets.len());
+    Value::Array(
+        (0..n)
+            .map(|i| interp(format!("aws_subnet.{}_private_{i}.id", r.name())))
+            .collect(),
+    )
 }
 
 /// The Region's standard Availability Zones. Local Zones and Wavelength Zones are opt-in,
@@ -152,6 +208,107 @@ fn block(out: &mut Sink, at: &Location, value: &str, what: &str) -> Option<ipnet
     Some(net)
 }
 
+impl Vpc {
+    /// The private subnets, one route table each (a per-AZ NAT needs one per AZ), the S3
+    /// gateway endpoint on those tables, and the NAT gateways.
+    fn emit_private(&self, stack: &str, public: usize, doc: &mut Doc) {
+        let n = &self.name;
+        for (i, s) in self.private_subnets.iter().enumerate() {
+            let sub = format!("{n}_private_{i}");
+            doc.res(
+                "aws_subnet",
+                &sub,
+                json!({
+                    "vpc_id": format!("${{aws_vpc.{n}.id}}"),
+                    "cidr_block": s,
+                    "availability_zone": format!("${{element({}, {i})}}", azs_local(n)),
+                    "map_public_ip_on_launch": false,
+                    "tags": name_tag(stack, &sub),
+                }),
+            );
+            doc.res(
+                "aws_route_table",
+                &sub,
+                json!({
+                    "vpc_id": format!("${{aws_vpc.{n}.id}}"),
+                    "tags": name_tag(stack, &sub),
+                }),
+            );
+            doc.res(
+                "aws_route_table_association",
+                &sub,
+                json!({
+                    "subnet_id": format!("${{aws_subnet.{sub}.id}}"),
+                    "route_table_id": format!("${{aws_route_table.{sub}.id}}"),
+                }),
+            );
+            let nat = match self.nat {
+                Nat::None => None,
+                Nat::Shared => Some(0),
+                // More private subnets than public ones share the last AZ's gateway.
+                Nat::PerAz => Some(i.min(public.saturating_sub(1))),
+            };
+            if let Some(g) = nat {
+                doc.res(
+                    "aws_route",
+                    &format!("{sub}_nat"),
+                    json!({
+                        "route_table_id": format!("${{aws_route_table.{sub}.id}}"),
+                        "destination_cidr_block": "0.0.0.0/0",
+                        "nat_gateway_id": format!("${{aws_nat_gateway.{n}_{g}.id}}"),
+                    }),
+                );
+            }
+        }
+        if self.private_subnets.is_empty() {
+            return;
+        }
+        let gateways = match self.nat {
+            Nat::None => 0,
+            Nat::Shared => 1.min(public),
+            Nat::PerAz => public.min(self.private_subnets.len()),
+        };
+        for g in 0..gateways {
+            let gw = format!("{n}_{g}");
+            doc.res(
+                "aws_eip",
+                &format!("{n}_nat_{g}"),
+                json!({
+                    "domain": "vpc",
+                    "tags": name_tag(stack, &format!("{n}_nat_{g}")),
+                    "depends_on": [format!("aws_internet_gateway.{n}")],
+                }),
+            );
+            doc.res(
+                "aws_nat_gateway",
+                &gw,
+                json!({
+                    "allocation_id": format!("${{aws_eip.{n}_nat_{g}.id}}"),
+                    "subnet_id": format!("${{aws_subnet.{n}_public_{g}.id}}"),
+                    "tags": name_tag(stack, &format!("{n}_nat_{g}")),
+                    "depends_on": [format!("aws_internet_gateway.{n}")],
+                }),
+            );
+        }
+        if self.s3_endpoint {
+            let tables: Vec<Value> = (0..self.private_subnets.len())
+                .map(|i| interp(format!("aws_route_table.{n}_private_{i}.id")))
+                .collect();
+            doc.res(
+                "aws_vpc_endpoint",
+                &format!("{n}_s3"),
+                json!({
+                    "vpc_id": format!("${{aws_vpc.{n}.id}}"),
+                    "service_name": "com.amazonaws.${var.aws_region}.s3",
+                    "vpc_endpoint_type": "Gateway",
+                    "route_table_ids": tables,
+                    "tags": name_tag(stack, &format!("{n}_s3")),
+                }),
+            );
+        }
+    }
+}
+
 impl Resource for Vpc {
     const KIND: Kind = Kind::new(&INFO);
     const RULES: &'static [&'static CheckRule] =
@@ -171,9 +328,18 @@ impl Resource for Vpc {
         };
         let me = self.loc();
         let vpc_block = block(out, &me.at(CIDR), cidr, "VPC");
-        let mut subnets = Vec::new();
-        for (i, s) in public_subnets.iter().enumerate() {
-            let at = me.at(PUBLIC_SUBNETS).nth(i);
+        let mut subnets: Vec<(Location, ipnet::Ipv4Net)> = Vec::new();
+        let all = public_subnets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (me.at(PUBLIC_SUBNETS).nth(i), s))
+            .chain(
+                self.private_subnets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (me.at(PRIVATE_SUBNETS).nth(i), s)),
+            );
+        for (at, s) in all {
             let Some(net) = block(out, &at, s, "subnet") else {
                 continue;
             };
@@ -193,7 +359,7 @@ impl Resource for Vpc {
                     );
                 }
             }
-            for (j, other) in &subnets {
+            for (other_at, other) in &subnets {
                 if cidr::overlaps(other, &net) {
                     out.push(
                         Violation::new(
@@ -205,11 +371,11 @@ impl Resource for Vpc {
                             ),
                         )
                         .help("give each subnet its own block, e.g. 10.0.1.0/24 and 10.0.2.0/24")
-                        .note(me.at(PUBLIC_SUBNETS).nth(*j), "the other subnet"),
+                        .note(other_at.clone(), "the other subnet"),
                     );
                 }
             }
-            subnets.push((i, net));
+            subnets.push((at, net));
         }
     }
 
@@ -262,7 +428,10 @@ impl Resource for Vpc {
                             "vpc_id": format!("${{aws_vpc.{n}.id}}"),
                             "cidr_block": s,
                             "availability_zone": format!("${{element({}, {i})}}", azs_local(n)),
-                            "map_public_ip_on_launch": true,
+                            // With private subnets, instances live there: the public ones
+                            // hold only the load balancer and NAT, whose addresses AWS
+                            // assigns, so they map no public IPs.
+                            "map_public_ip_on_launch": self.private_subnets.is_empty(),
                             "tags": name_tag(&stack, &format!("{n}_public_{i}")),
                         }),
                     );
@@ -275,6 +444,7 @@ impl Resource for Vpc {
                         }),
                     );
                 }
+                self.emit_private(&stack, public_subnets.len(), doc);
                 // Take over the VPC's default security group and leave it without rules:
                 // nothing falls back to it by accident.
                 doc.res(

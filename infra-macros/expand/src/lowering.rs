@@ -341,16 +341,25 @@ impl<'a> Lower<'a> {
     }
 
     /// `main` or `main.public_subnets`: the VPC whose public subnets are meant.
-    pub fn subnets(&mut self, v: &Value, at: &Location) -> Option<String> {
+    /// `<vpc>.public_subnets` or `<vpc>.private_subnets`: the VPC and whether the private
+    /// tier is meant.
+    pub fn subnets(&mut self, v: &Value, at: &Location) -> Option<(String, bool)> {
+        const TIERS: [&str; 2] = ["public_subnets", "private_subnets"];
         let Value::Path(s) = v else {
             self.span(at, v.sp());
             self.expected("`<vpc>.public_subnets`", v);
             return None;
         };
         match s.as_slice() {
-            [_] => self.name(v, at, "VPC"),
-            [vpc, sub] if sub.text == "public_subnets" => {
-                self.name(&Value::Path(vec![vpc.clone()]), at, "VPC")
+            [_] => self.name(v, at, "VPC").map(|n| (n, false)),
+            [vpc, sub] if TIERS.contains(&sub.text.as_str()) => {
+                let n = self.name(&Value::Path(vec![vpc.clone()]), at, "VPC")?;
+                let private = sub.text == "private_subnets";
+                if private {
+                    // The tier is part of what a check may point at.
+                    self.span(at, v.sp());
+                }
+                Some((n, private))
             }
             [_, sub] => {
                 self.span(at, v.sp());
@@ -358,8 +367,8 @@ impl<'a> Lower<'a> {
                     "a VPC has no `{}`; expected `<vpc>.public_subnets`",
                     sub.text
                 ));
-                if did_you_mean(&sub.text, ["public_subnets"]).is_some() {
-                    d = d.help("did you mean `public_subnets`?");
+                if let Some(m) = did_you_mean(&sub.text, TIERS) {
+                    d = d.help(format!("did you mean `{m}`?"));
                 }
                 self.cx.push(d);
                 None

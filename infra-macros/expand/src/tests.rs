@@ -72,7 +72,7 @@ fn the_lab_lowers_with_derived_ports() {
     let app = &stack.target_groups[0];
     assert_eq!(app.port, 80, "derived from site.port");
     assert_eq!(stack.security_groups[1].ingress[0].from_port, 80);
-    assert_eq!(stack.albs[0].listeners[0].forward.name(), "app");
+    assert_eq!(stack.albs[0].listeners[0].forward().unwrap().name(), "app");
     assert_eq!(stack.autoscaling_groups[0].max, 4);
     assert_eq!(
         stack.outputs[0].value.kind,

@@ -10,8 +10,10 @@
 //! Each stack gets a working directory, `target/deploy/STACK` (`--dir DIR` to choose):
 //! `main.tf.json` is rewritten there from the checked model at each step, and anything
 //! else in it (state, `override.tf.json`, `terraform.tfvars.json`) is left alone. ARGS
-//! after `--` go to terraform (`-auto-approve`, `-var name=value`). `WEBAPP_STATIC_BIN`
-//! names a payload artifact already built; without it, `cargo webapp-static` builds it.
+//! after `--` go to terraform (`-auto-approve`, `-var name=value`). Each payload's artifact
+//! is built by the command its model names (`cargo webapp-static` for x86_64, `bash
+//! scripts/build-payload.sh aarch64` for arm64); `WEBAPP_STATIC_BIN` /
+//! `WEBAPP_STATIC_BIN_AARCH64` name artifacts already built.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,9 +30,9 @@ USAGE:
     cargo xtask deploy STACK [--dir DIR] [-- TERRAFORM ARGS]
     cargo xtask destroy STACK [--dir DIR] [-- TERRAFORM ARGS]
 
-The working directory defaults to target/deploy/STACK. WEBAPP_STATIC_BIN names a payload
-artifact already built (otherwise `cargo webapp-static` builds it); TERRAFORM the
-terraform binary.";
+The working directory defaults to target/deploy/STACK. WEBAPP_STATIC_BIN (x86_64) and
+WEBAPP_STATIC_BIN_AARCH64 (arm64) name payload artifacts already built (otherwise the
+payload's build command builds them); TERRAFORM the terraform binary.";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -72,13 +74,9 @@ fn parse_target(args: &[String]) -> Result<Target, String> {
             s => return Err(format!("unexpected argument `{s}`")),
         }
     }
-    let name =
-        name.ok_or_else(|| format!("which stack? ({})\n\n{USAGE}", stacks::STACKS.join(", ")))?;
+    let name = name.ok_or_else(|| format!("which stack? ({})\n\n{USAGE}", stacks::names()))?;
     if stacks::by_name(&name).is_none() {
-        return Err(format!(
-            "no stack `{name}` (known: {})",
-            stacks::STACKS.join(", ")
-        ));
+        return Err(format!("no stack `{name}` (known: {})", stacks::names()));
     }
     let dir = dir.unwrap_or_else(|| root().join("target/deploy").join(&name));
     Ok(Target { name, dir, tf_args })
@@ -104,10 +102,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "deploy" => {
             let t = parse_target(rest)?;
-            let artifact = artifact(true)?;
+            let artifacts = artifacts(&t, true)?;
             synth(&t)?;
             terraform(&t.dir, &["init", "-input=false"], &[])?;
-            let ok = terraform(&t.dir, &["apply"], &with_artifact(&t, &artifact))?;
+            let ok = terraform(&t.dir, &["apply"], &with_artifacts(&t, &artifacts))?;
             if ok {
                 eprintln!("xtask: {} deployed from {}", t.name, t.dir.display());
             }
@@ -115,21 +113,21 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         "destroy" => {
             let t = parse_target(rest)?;
-            let artifact = artifact(false)?;
+            let artifacts = artifacts(&t, false)?;
             synth(&t)?;
             terraform(&t.dir, &["init", "-input=false"], &[])?;
             Ok(exit(terraform(
                 &t.dir,
                 &["destroy"],
-                &with_artifact(&t, &artifact),
+                &with_artifacts(&t, &artifacts),
             )?))
         }
         "plan" => {
             let t = parse_target(rest)?;
-            let artifact = artifact(false)?;
+            let artifacts = artifacts(&t, false)?;
             synth(&t)?;
             terraform(&t.dir, &["init", "-input=false"], &[])?;
-            plan(&t, &artifact)
+            plan(&t, &artifacts)
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
@@ -151,50 +149,60 @@ fn terraform_bin() -> String {
     std::env::var("TERRAFORM").unwrap_or_else(|_| "terraform".into())
 }
 
-/// The payload artifact: `WEBAPP_STATIC_BIN`, else the default path, built by
-/// `cargo webapp-static` when `build` (deploy) or when missing.
-fn artifact(build: bool) -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("WEBAPP_STATIC_BIN").map(PathBuf::from) {
-        return if p.is_file() {
-            Ok(p)
-        } else {
-            Err(format!(
-                "WEBAPP_STATIC_BIN={} is not a file: build the payload with `cargo webapp-static`",
-                p.display()
-            ))
+/// Each payload's artifact, as `-var NAME_artifact=PATH` pairs: `WEBAPP_STATIC_BIN` (x86_64)
+/// or `WEBAPP_STATIC_BIN_AARCH64` (arm64) when set, else the default path, built by the
+/// payload's own build command when `build` (deploy) or when missing.
+fn artifacts(t: &Target, build: bool) -> Result<Vec<(String, PathBuf)>, String> {
+    let stack = (stacks::by_name(&t.name)
+        .expect("checked by parse_target")
+        .stack)();
+    let mut out = Vec::new();
+    for p in &stack.payloads {
+        let var = match p.arch {
+            infra_core::Arch::X86_64 => "WEBAPP_STATIC_BIN",
+            infra_core::Arch::Arm64 => "WEBAPP_STATIC_BIN_AARCH64",
         };
-    }
-    let path = root().join("target/x86_64-unknown-linux-gnu/release/webapp");
-    if build || !path.is_file() {
-        eprintln!("xtask: building the payload (cargo webapp-static)");
-        let status = Command::new(cargo())
-            .arg("webapp-static")
-            .current_dir(root())
-            .status()
-            .map_err(|e| format!("cargo webapp-static: {e}"))?;
-        if !status.success() {
-            return Err("`cargo webapp-static` failed: the payload artifact is not built".into());
+        let cmd = p.build_command();
+        if let Some(path) = std::env::var_os(var).map(PathBuf::from) {
+            if !path.is_file() {
+                return Err(format!(
+                    "{var}={} is not a file: build the payload with `{cmd}`",
+                    path.display()
+                ));
+            }
+            out.push((p.name.clone(), path));
+            continue;
         }
+        let path = root().join(&p.artifact);
+        if build || !path.is_file() {
+            eprintln!("xtask: building payload `{}` ({cmd})", p.name);
+            let status = Command::new("sh")
+                .args(["-c", &cmd])
+                .current_dir(root())
+                .status()
+                .map_err(|e| format!("{cmd}: {e}"))?;
+            if !status.success() {
+                return Err(format!("`{cmd}` failed: the payload artifact is not built"));
+            }
+        }
+        if !path.is_file() {
+            return Err(format!(
+                "no payload artifact at {}: build it with `{cmd}`",
+                path.display()
+            ));
+        }
+        out.push((p.name.clone(), path));
     }
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "no payload artifact at {}: build it with `cargo webapp-static`",
-            path.display()
-        ))
-    }
+    Ok(out)
 }
 
-fn with_artifact(t: &Target, artifact: &Path) -> Vec<String> {
-    let (stack, _) = stacks::by_name(&t.name).expect("checked by parse_target");
-    let mut out: Vec<String> = stack
-        .payloads
+fn with_artifacts(t: &Target, artifacts: &[(String, PathBuf)]) -> Vec<String> {
+    let mut out: Vec<String> = artifacts
         .iter()
-        .flat_map(|p| {
+        .flat_map(|(name, path)| {
             [
                 "-var".to_string(),
-                format!("{}_artifact={}", p.name, artifact.display()),
+                format!("{name}_artifact={}", path.display()),
             ]
         })
         .collect();
@@ -204,8 +212,9 @@ fn with_artifact(t: &Target, artifact: &Path) -> Vec<String> {
 
 /// Write `DIR/main.tf.json` from the checked model (nothing when the checks fail).
 fn synth(t: &Target) -> Result<(), String> {
-    let (_, json) = stacks::by_name(&t.name).expect("checked by parse_target");
-    let json = json.map_err(|v| format!("{} fails its checks; nothing written\n{v}", t.name))?;
+    let bin = stacks::by_name(&t.name).expect("checked by parse_target");
+    let json =
+        (bin.json)().map_err(|v| format!("{} fails its checks; nothing written\n{v}", t.name))?;
     std::fs::create_dir_all(&t.dir).map_err(|e| format!("{}: {e}", t.dir.display()))?;
     let tmp = t.dir.join(".main.tf.json.tmp");
     std::fs::write(&tmp, json)
@@ -249,10 +258,10 @@ struct Change {
     action: String,
 }
 
-fn plan(t: &Target, artifact: &Path) -> Result<ExitCode, String> {
+fn plan(t: &Target, artifacts: &[(String, PathBuf)]) -> Result<ExitCode, String> {
     let out = Command::new(terraform_bin())
         .args(["plan", "-json", "-input=false", "-out=tfplan"])
-        .args(with_artifact(t, artifact))
+        .args(with_artifacts(t, artifacts))
         .current_dir(&t.dir)
         .stderr(Stdio::inherit())
         .output()
@@ -292,7 +301,9 @@ fn plan(t: &Target, artifact: &Path) -> Result<ExitCode, String> {
     if !out.status.success() {
         return Ok(ExitCode::FAILURE);
     }
-    let (stack, _) = stacks::by_name(&t.name).expect("checked by parse_target");
+    let stack = (stacks::by_name(&t.name)
+        .expect("checked by parse_target")
+        .stack)();
     print!("{}", summary(&t.name, &stack, &changes));
     Ok(ExitCode::SUCCESS)
 }

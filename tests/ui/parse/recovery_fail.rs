@@ -11,7 +11,7 @@ infra! {
         security_group web_sg on main { egress tcp 443 to internet }
         target_group app in main { port: 80, health: "/health", health: "/" }
         autoscaling_group web_asg {
-            launch_template: web, subnets: main.private_subnets, min: 1, max: 2,
+            launch_template: web, subnets: main.privat_subnets, min: 1, max: 2,
             scale: cpu_avg(50),
         }
     }

@@ -97,7 +97,8 @@ impl Item for AsgItem {
             name: d.name(),
             doc: d.doc(),
             launch_template: Ref::new(lt),
-            subnets: Ref::new(subnets),
+            subnets: Ref::new(subnets.0),
+            private_subnets: subnets.1,
             min,
             desired,
             max,
@@ -143,6 +144,7 @@ impl ToRust for AutoScalingGroup {
         let d = doc(&self.doc);
         let lt = r(&self.launch_template);
         let subnets = r(&self.subnets);
+        let private = self.private_subnets;
         let min = g.n(&me.at(MIN), self.min);
         let desired = g.n(&me.at(DESIRED), self.desired);
         let max = g.n(&me.at(MAX), self.max);
@@ -166,6 +168,7 @@ impl ToRust for AutoScalingGroup {
             doc: #d,
             launch_template: #lt,
             subnets: #subnets,
+            private_subnets: #private,
             min: #min,
             desired: #desired,
             max: #max,

@@ -296,6 +296,7 @@ impl ToRust for LaunchTemplate {
         let image = match self.image {
             Image::AmazonLinux2023 => quote!(::infra_core::Image::AmazonLinux2023),
             Image::AmazonLinux2 => quote!(::infra_core::Image::AmazonLinux2),
+            Image::AmazonLinux2023Arm64 => quote!(::infra_core::Image::AmazonLinux2023Arm64),
         };
         let it = g.s(&me.at(INSTANCE_TYPE), &self.instance_type);
         let sgs = refs(&self.security_groups);

@@ -6,7 +6,9 @@
 //! without an item is a compile error, not a keyword that silently does not parse.
 
 pub mod alb;
+pub mod alias_record;
 pub mod autoscaling_group;
+pub mod certificate;
 pub mod instance_role;
 pub mod key_pair;
 pub mod launch_template;

@@ -5,7 +5,10 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 
-use infra_core::kinds::payload::{ARTIFACT, BINARY, ENV, HEALTH_PATH, PORT, PORT_ENV, ROUTES};
+use infra_core::kinds::image::Arch;
+use infra_core::kinds::payload::{
+    ARCH, ARTIFACT, BINARY, ENV, HEALTH_PATH, PORT, PORT_ENV, ROUTES,
+};
 use infra_core::{Payload, Resource};
 
 use crate::cursor::{Cursor, RUST_KEYWORDS};
@@ -15,6 +18,7 @@ use crate::items::{body, Decl, DslKind, Item};
 use crate::lowering::{Lower, PayloadInfo};
 use crate::place::{Errors, Extent, Res};
 use crate::value::{parse_value, Body, Value};
+use infra_core::Location;
 
 struct PayloadItem {
     /// `= webapp_spec`: the module whose consts describe the payload.
@@ -67,10 +71,10 @@ impl Item for PayloadItem {
         let name = d.name();
         let me = d.loc();
         let allowed: &[&str] = if self.module.is_some() {
-            &["port", "artifact", "env"]
+            &["port", "artifact", "env", "arch"]
         } else {
             &[
-                "binary", "port", "health", "routes", "port_env", "artifact", "env",
+                "binary", "port", "health", "routes", "port_env", "artifact", "env", "arch",
             ]
         };
         let f = Fields::new(d.owner(), &self.body.fields, allowed, d.name_at(), lx.cx);
@@ -94,6 +98,12 @@ impl Item for PayloadItem {
                 None
             }
         };
+        let arch = match f.get("arch") {
+            None => Some(Arch::X86_64),
+            Some(v) => arch(lx, v, &me.at(ARCH)),
+        };
+        let Some(arch) = arch else { return };
+        let dir = format!("target/{}/release", arch.rust_target());
         let mut p;
         match &self.module {
             Some((path, ext)) => {
@@ -119,7 +129,7 @@ impl Item for PayloadItem {
                     lx.mark_unknown(
                         &me.at(ARTIFACT),
                         *ext,
-                        quote_spanned!(span=> ::std::format!("{}/{}", ::infra_core::Payload::DEFAULT_ARTIFACT_DIR, #path::BINARY)),
+                        quote_spanned!(span=> ::std::format!("{}/{}", #dir, #path::BINARY)),
                     );
                 }
             }
@@ -144,13 +154,12 @@ impl Item for PayloadItem {
                 }
                 let routes: Vec<&str> = routes.iter().map(String::as_str).collect();
                 p = Payload::new(&name, &binary, port.unwrap_or(0), &health, &routes);
+                p.artifact = Payload::default_artifact(arch, &binary);
                 if let Some(b) = lx.out.exprs.get(&me.at(BINARY)).cloned() {
                     lx.mark_unknown(
                         &me.at(ARTIFACT),
                         d.name_at(),
-                        quote!(
-                            ::std::format!("{}/{}", ::infra_core::Payload::DEFAULT_ARTIFACT_DIR, #b)
-                        ),
+                        quote!(::std::format!("{}/{}", #dir, #b)),
                     );
                 }
                 if let Some(v) = f.get("port_env") {
@@ -172,8 +181,33 @@ impl Item for PayloadItem {
         };
         p.doc = d.doc();
         p.env = env;
+        p.arch = arch;
         lx.payloads.insert(name, PayloadInfo { port });
         lx.out.stack.payloads.push(p);
+    }
+}
+
+/// `x86_64` or `arm64`.
+fn arch(lx: &mut Lower, v: &Value, at: &Location) -> Option<Arch> {
+    lx.span(at, v.sp());
+    let keywords: Vec<&str> = Arch::ALL.iter().map(|a| a.keyword()).collect();
+    match v.as_ident().map(|s| s.text.as_str()) {
+        Some(word) => match Arch::from_keyword(word) {
+            Some(a) => Some(a),
+            None => {
+                lx.unknown_word(
+                    v.sp(),
+                    format!("unknown architecture `{word}`: expected `x86_64` or `arm64`"),
+                    word,
+                    &keywords,
+                );
+                None
+            }
+        },
+        None => {
+            lx.expected("an architecture (`x86_64` or `arm64`)", v);
+            None
+        }
     }
 }
 
@@ -192,6 +226,10 @@ impl ToRust for Payload {
             let v = g.s(&me.at(ENV).nth(i), v);
             quote!((::std::string::String::from(#k), #v))
         });
+        let arch = match self.arch {
+            Arch::X86_64 => quote!(::infra_core::kinds::image::Arch::X86_64),
+            Arch::Arm64 => quote!(::infra_core::kinds::image::Arch::Arm64),
+        };
         quote!(::infra_core::Payload {
             name: #name,
             doc: #d,
@@ -202,6 +240,7 @@ impl ToRust for Payload {
             artifact: #artifact,
             port_env: #port_env,
             env: ::std::vec![#(#env),*],
+            arch: #arch,
         })
     }
 }

@@ -1,10 +1,13 @@
-//! `vpc main { cidr: "10.0.0.0/16", public_subnets: [..], flow_logs?: bool }` or
+//! `vpc main { cidr: "10.0.0.0/16", public_subnets: [..], flow_logs?: bool,
+//! private_subnets?: [..], s3_endpoint?: bool, nat?: none | shared | per_az }` or
 //! `vpc main = default;`
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use infra_core::kinds::vpc::{CIDR, FLOW_LOGS, PUBLIC_SUBNETS};
+use infra_core::kinds::vpc::{
+    Nat, CIDR, FLOW_LOGS, NAT, PRIVATE_SUBNETS, PUBLIC_SUBNETS, S3_ENDPOINT,
+};
 use infra_core::{Network, Resource, Vpc};
 
 use crate::cursor::Cursor;
@@ -13,7 +16,8 @@ use crate::gen::{doc, string, Gen, ToRust};
 use crate::items::{body, expect_item_end, Decl, DslKind, Item};
 use crate::lowering::Lower;
 use crate::place::{Errors, Res};
-use crate::value::Body;
+use crate::value::{Body, Value};
+use infra_core::Location;
 
 enum VpcItem {
     /// `= default`: the region's default VPC.
@@ -48,7 +52,14 @@ impl Item for VpcItem {
         let f = Fields::new(
             d.owner(),
             &body.fields,
-            &["cidr", "public_subnets", "flow_logs"],
+            &[
+                "cidr",
+                "public_subnets",
+                "flow_logs",
+                "private_subnets",
+                "s3_endpoint",
+                "nat",
+            ],
             d.name_at(),
             lx.cx,
         );
@@ -67,7 +78,27 @@ impl Item for VpcItem {
             Some(v) => lx.boolean(v, &me.at(FLOW_LOGS)),
             None => Some(true),
         };
-        if let (Some(cidr), Some(public_subnets), Some(flow_logs)) = (cidr, subnets, flow_logs) {
+        let private = match f.get("private_subnets") {
+            Some(v) => lx.string_list(v, &me.at(PRIVATE_SUBNETS), "CIDR block string"),
+            None => Some(Vec::new()),
+        };
+        let s3 = match f.get("s3_endpoint") {
+            Some(v) => lx.boolean(v, &me.at(S3_ENDPOINT)),
+            None => Some(false),
+        };
+        let nat = match f.get("nat") {
+            Some(v) => nat(lx, v, &me.at(NAT)),
+            None => Some(Nat::None),
+        };
+        if let (
+            Some(cidr),
+            Some(public_subnets),
+            Some(flow_logs),
+            Some(private),
+            Some(s3),
+            Some(nat),
+        ) = (cidr, subnets, flow_logs, private, s3, nat)
+        {
             lx.out.stack.vpcs.push(Vpc {
                 name: d.name(),
                 doc: d.doc(),
@@ -76,7 +107,34 @@ impl Item for VpcItem {
                     public_subnets,
                 },
                 flow_logs,
+                private_subnets: private,
+                s3_endpoint: s3,
+                nat,
             });
+        }
+    }
+}
+
+/// `none`, `shared` or `per_az`.
+fn nat(lx: &mut Lower, v: &Value, at: &Location) -> Option<Nat> {
+    lx.span(at, v.sp());
+    let keywords: Vec<&str> = Nat::ALL.iter().map(|n| n.keyword()).collect();
+    match v.as_ident().map(|s| s.text.as_str()) {
+        Some(word) => match Nat::from_keyword(word) {
+            Some(n) => Some(n),
+            None => {
+                lx.unknown_word(
+                    v.sp(),
+                    format!("unknown NAT mode `{word}`: expected `none`, `shared` or `per_az`"),
+                    word,
+                    &keywords,
+                );
+                None
+            }
+        },
+        None => {
+            lx.expected("a NAT mode (`none`, `shared` or `per_az`)", v);
+            None
         }
     }
 }
@@ -96,11 +154,21 @@ impl ToRust for Vpc {
                 quote!(::infra_core::Network::Managed { cidr: #cidr, public_subnets: #subnets })
             }
         };
+        let private = g.slist(&me.at(PRIVATE_SUBNETS), &self.private_subnets);
+        let s3 = self.s3_endpoint;
+        let nat = match self.nat {
+            Nat::None => quote!(::infra_core::kinds::vpc::Nat::None),
+            Nat::Shared => quote!(::infra_core::kinds::vpc::Nat::Shared),
+            Nat::PerAz => quote!(::infra_core::kinds::vpc::Nat::PerAz),
+        };
         quote!(::infra_core::Vpc {
             name: #name,
             doc: #d,
             network: #network,
             flow_logs: #flow,
+            private_subnets: #private,
+            s3_endpoint: #s3,
+            nat: #nat,
         })
     }
 }

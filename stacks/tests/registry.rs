@@ -1,0 +1,33 @@
+//! The registry's facts are the emitter's, on every real stack: each resource type a stack
+//! emits is declared by a kind (`KindInfo::tf_types`) or by the emitter for the stack itself
+//! (`emit::STACK_TF_TYPES`).
+
+use infra_core::serde_json::Value;
+use infra_core::Stack;
+
+fn assert_declared(name: &str, doc: &Value) {
+    let declared: Vec<&str> = Stack::kinds()
+        .iter()
+        .flat_map(|k| k.info().tf_types.iter().copied())
+        .chain(infra_core::emit::STACK_TF_TYPES.iter().copied())
+        .collect();
+    let emitted = doc["resource"].as_object().expect("resources");
+    for ty in emitted.keys() {
+        assert!(
+            declared.contains(&ty.as_str()),
+            "{name} emits {ty}, which no kind declares in its KindInfo::tf_types"
+        );
+    }
+}
+
+#[test]
+fn every_emitted_type_is_declared_by_a_kind() {
+    let hello = stacks::HelloStack::new()
+        .to_terraform()
+        .expect("hello_stack is clean");
+    assert_declared("hello_stack", &hello);
+    let web = stacks::WebStack::new()
+        .to_terraform()
+        .expect("web_stack is clean");
+    assert_declared("web_stack", &web);
+}
