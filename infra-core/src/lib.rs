@@ -7,6 +7,7 @@
 //!
 //! Layers, each importing only those above it (the module graph is acyclic):
 //! - base: [`location`], [`diag`], [`suggest`], [`naming`], [`escape`], [`route`], [`cidr`],
+//!   [`schema`] (the provider's own schema, compiled in),
 //!   [`tf`] (the JSON document), [`resource`] (what every kind declares; [`World`] is how a
 //!   kind sees the rest of the stack);
 //! - [`kinds`]: one module per resource kind, plus [`userdata`] (the boot script);
@@ -28,6 +29,7 @@ pub mod naming;
 pub mod registry;
 pub mod resource;
 pub mod route;
+pub mod schema;
 pub mod suggest;
 pub mod tf;
 pub mod userdata;
