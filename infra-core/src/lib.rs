@@ -30,6 +30,8 @@ pub mod registry;
 pub mod resource;
 pub mod route;
 pub mod schema;
+#[doc(hidden)]
+pub mod schema_pending;
 pub mod suggest;
 pub mod tf;
 pub mod userdata;
@@ -47,6 +49,7 @@ pub use kinds::key_pair::{KeyPair, PublicKey};
 pub use kinds::launch_template::{Ami, LaunchTemplate, RootVolume};
 pub use kinds::output::Output;
 pub use kinds::payload::Payload;
+pub use kinds::raw::{Raw, RawData, RawResource, RawValue};
 pub use kinds::security_group::{Direction, Peer, Protocol, Rule, SecurityGroup};
 pub use kinds::target_group::{HealthCheck, HealthPort, TargetGroup};
 pub use kinds::values::Text;

@@ -21,6 +21,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_iam_role.NAME",
     attributes: &[("arn", "${ADDR.arn}"), ("name", "${ADDR.name}")],
+    raw: None,
 };
 
 pub const READS: Field = Field::new("reads");
