@@ -44,7 +44,7 @@ pub use kinds::alias_record::AliasRecord;
 pub use kinds::autoscaling_group::{AutoScalingGroup, Scaling};
 pub use kinds::certificate::{Certificate, CertificateSource};
 pub use kinds::image::{Arch, Image};
-pub use kinds::instance_role::InstanceRole;
+pub use kinds::instance_role::{Grant, InstanceRole};
 pub use kinds::key_pair::{KeyPair, PublicKey};
 pub use kinds::launch_template::{Ami, LaunchTemplate, RootVolume};
 pub use kinds::output::Output;

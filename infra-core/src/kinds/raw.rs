@@ -273,6 +273,15 @@ fn settable(b: &Block) -> impl Iterator<Item = &str> {
 }
 
 impl Checker<'_> {
+    /// The resource, or the nested block whose name is written at `name_at`.
+    fn what(&self, name_at: &Location) -> String {
+        if name_at.is_resource() {
+            self.owner.clone()
+        } else {
+            format!("block `{}` of {}", name_at_text(name_at), self.owner)
+        }
+    }
+
     /// The entries of a body or nested block at `at`, whose name is written at `name_at`.
     fn entries(
         &mut self,
@@ -318,7 +327,7 @@ impl Checker<'_> {
                         here.at(KEY),
                         format!(
                             "{} has no attribute or block `{k}` (hashicorp/aws {})",
-                            self.owner,
+                            self.what(name_at),
                             schema::PROVIDER_VERSION
                         ),
                     )
@@ -341,11 +350,7 @@ impl Checker<'_> {
             )
             .collect();
         if !missing.is_empty() {
-            let what = if name_at.is_resource() {
-                self.owner.clone()
-            } else {
-                format!("block `{}` of {}", name_at_text(name_at), self.owner)
-            };
+            let what = self.what(name_at);
             let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
             self.out.push(
                 Violation::new(
