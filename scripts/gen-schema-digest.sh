@@ -50,7 +50,8 @@ export TF_CLI_CONFIG_FILE="$WORK/offline.tfrc" TF_IN_AUTOMATION=1 TF_INPUT=0 CHE
   { cat "$WORK/init.log" >&2; die "terraform init failed (is $PROVIDER $PROVIDER_VERSION in $MIRROR?)"; }
 "$TERRAFORM" -chdir="$WORK" providers schema -json >"$WORK/schema.json"
 
-"$PYTHON" "$REPO_ROOT/scripts/schema_digest.py" \
+"$PYTHON" -B "$REPO_ROOT/scripts/schema_digest.py" \
   --schema "$WORK/schema.json" \
   --provider "$PROVIDER" --version "$PROVIDER_VERSION" \
+  --constraints-map "$REPO_ROOT/infra-core/schema/constraints-map.json" \
   --out "$OUT"

@@ -15,6 +15,7 @@ Usage: schema_digest.py --schema schema.json --provider hashicorp/aws --version 
 
 import argparse
 import json
+import re
 import sys
 
 FORMAT = "infra-schema-digest 1"
@@ -167,6 +168,210 @@ def build_sections(provider_schema):
     return sections + shared
 
 
+def normalize(name):
+    """`health_check_interval` and `HealthCheckInterval` (and `healthCheckInterval`) meet
+    here: lower case, no underscores."""
+    return name.replace("_", "").lower()
+
+
+# Unsupported by regex-lite (the decoder's regex engine) or by the whole-value anchoring:
+# Unicode classes, look-around, back-references, Java's \A \z \Q..\E, UTF-16 surrogates.
+UNSUPPORTED_PATTERN = re.compile(
+    r"\\[pPAzZQEGhH]|\(\?<?[=!]|\\[1-9]|\\u[dD][89a-fA-F]|[+*?}]\+(?![^\[]*\])"
+)
+
+
+def anchored(pattern):
+    """AWS means a pattern to match the whole value; most are written unanchored
+    (`[\\w+=,.@-]+`). Anchor them as `^...$` (with a group around alternations)."""
+    p = pattern
+    if p.startswith("^"):
+        p = p[1:]
+    if p.endswith("$") and not p.endswith("\\$"):
+        p = p[:-1]
+    if "|" in p:
+        return f"^(?:{p})$"
+    return f"^{p}$"
+
+
+SCALAR_API = {"string", "integer", "long", "double", "float", "boolean"}
+NUMERIC_API = {"integer", "long", "double", "float"}
+
+
+def object_fields(t):
+    """The fields of an object type, or of a list/set of objects; else None."""
+    if isinstance(t, list) and t[0] in ("list", "set") and isinstance(t[1], list):
+        t = t[1]
+    if isinstance(t, list) and t[0] == "object":
+        return t[1]
+    return None
+
+
+def number_text(v):
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+class Constraints:
+    """Walks one Terraform resource type's schema beside the AWS API shapes the mapping
+    names, and collects each settable attribute's constraint from botocore."""
+
+    def __init__(self, tf_type, spec, model, botocore_version):
+        self.tf_type = tf_type
+        self.spec = spec
+        self.model = model
+        self.service = spec["service"]
+        self.shapes = model["shapes"]
+        self.lines = []
+        self.settable = 0
+        self.used_paths = set()
+        for name in spec.get("shapes", []) + list(spec.get("blocks", {}).values()):
+            self.shape(name)
+
+    def fail(self, msg):
+        sys.exit(f"schema_digest: constraints-map.json, {self.tf_type}: {msg}")
+
+    def shape(self, name):
+        if name not in self.shapes:
+            self.fail(f"no shape `{name}` in the {self.service} API model")
+        return self.shapes[name]
+
+    def member(self, shape_names, tf_name, suffixes=("",)):
+        """The first member of the shapes whose name matches `tf_name` (normalized)."""
+        for sname in shape_names:
+            members = self.shape(sname).get("members", {})
+            for suffix in suffixes:
+                want = normalize(tf_name) + suffix
+                for mname in sorted(members):
+                    if normalize(mname) == want:
+                        return sname, mname
+        return None
+
+    def struct_of(self, sname, mname):
+        """The structure a member holds (directly, or as a list's element)."""
+        t = self.shape(self.shape(sname)["members"][mname]["shape"])
+        target = self.shapes[sname]["members"][mname]["shape"]
+        if t["type"] == "list":
+            target = t["member"]["shape"]
+            t = self.shape(target)
+        return target if t["type"] == "structure" else None
+
+    def walk(self, block, prefix, ctx):
+        overrides = self.spec.get("attributes", {})
+        excluded = self.spec.get("exclude", {})
+        for name, a in sorted(block.get("attributes", {}).items()):
+            path = prefix + name
+            if not (a.get("optional") or a.get("required")):
+                continue  # computed only: nothing to check
+            self.settable += 1
+            if path in excluded:
+                self.used_paths.add(path)
+                continue
+            if path in overrides:
+                self.used_paths.add(path)
+                sname, _, mname = overrides[path].partition(".")
+                if mname not in self.shape(sname).get("members", {}):
+                    self.fail(f"`{overrides[path]}` ({path}): no such member")
+                found = (sname, mname)
+            else:
+                found = self.member(ctx, name)
+            if found:
+                self.emit(path, attr_type(a), *found)
+            obj = object_fields(attr_type(a))
+            if obj is not None:
+                # an attribute written as blocks (`ingress { ... }`): walk its fields
+                pseudo = {"attributes": {k: {"type": t, "optional": True} for k, t in obj.items()}}
+                self.walk_nested(name, path, pseudo, ctx)
+        for name, bt in sorted(block.get("block_types", {}).items()):
+            self.walk_nested(name, prefix + name, bt["block"], ctx)
+
+    def walk_nested(self, name, path, block, ctx):
+        """A nested block: its shape is the mapping's (`blocks`), else the structure held by
+        the member named like it (plural, or with `Config`/`Configuration`, allowed)."""
+        blocks = self.spec.get("blocks", {})
+        if path in blocks:
+            self.used_paths.add(path)
+            inner = [blocks[path]]
+        else:
+            found = self.member(ctx, name, ("", "s", "config", "configuration"))
+            inner = [s for s in [found and self.struct_of(*found)] if s]
+        self.walk(block, path + ".", inner)
+
+    def emit(self, path, tf_ty, sname, mname):
+        target = self.shapes[sname]["members"][mname]["shape"]
+        t = self.shape(target)
+        if isinstance(tf_ty, list) and tf_ty[0] in ("list", "set") and isinstance(tf_ty[1], str):
+            if t["type"] != "list":
+                return
+            target = t["member"]["shape"]
+            t = self.shape(target)
+            tf_ty = tf_ty[1]
+        if not isinstance(tf_ty, str) or t["type"] not in SCALAR_API:
+            return
+        fields = []
+        if t["type"] == "string" and tf_ty == "string":
+            for v in t.get("enum", []):
+                fields.append(f"e={v}")
+            if t.get("min", 0) > 0:
+                fields.append(f"minlen={number_text(t['min'])}")
+            if "max" in t:
+                fields.append(f"maxlen={number_text(t['max'])}")
+            pat = t.get("pattern")
+            if pat and not UNSUPPORTED_PATTERN.search(pat):
+                fields.append(f"p={anchored(pat)}")
+        elif t["type"] in NUMERIC_API and tf_ty in ("number", "string"):
+            for key in ("min", "max"):
+                if key in t:
+                    fields.append(f"{key}={number_text(t[key])}")
+        if not fields:
+            return
+        for f in fields:
+            if "\t" in f or "\n" in f:
+                self.fail(f"{path}: a tab or newline in `{f}`")
+        source = f"{self.service} {sname}.{mname}"
+        self.lines.append("\t".join([path, source] + fields))
+
+    def check_all_used(self):
+        for key in ("attributes", "blocks", "exclude"):
+            for path in self.spec.get(key, {}):
+                if path not in self.used_paths:
+                    self.fail(f"`{path}` ({key}) is not a settable attribute or block of the type")
+
+
+def build_constraints(map_path, provider_schema):
+    """[("c", tf_type, [lines])] and the botocore version, plus a coverage summary."""
+    import botocore
+    import botocore.loaders
+
+    with open(map_path, encoding="utf-8") as f:
+        mapping = json.load(f)
+    want = mapping["botocore"]
+    if botocore.__version__ != want:
+        sys.exit(
+            f"schema_digest: botocore {botocore.__version__} is installed, the mapping pins "
+            f"{want}: run scripts/setup-tools.sh (or pip install botocore=={want})"
+        )
+    loader = botocore.loaders.Loader()
+    models = {}
+    sections = []
+    summary = []
+    resources = provider_schema["resource_schemas"]
+    for tf_type, spec in sorted(mapping["types"].items()):
+        if tf_type not in resources:
+            sys.exit(f"schema_digest: constraints-map.json names `{tf_type}`, not a resource type")
+        svc = spec["service"]
+        if svc not in models:
+            models[svc] = loader.load_service_model(svc, "service-2")
+        c = Constraints(tf_type, spec, models[svc], want)
+        c.walk(resources[tf_type]["block"], "", spec.get("shapes", []))
+        c.check_all_used()
+        summary.append((tf_type, len(c.lines), c.settable))
+        if c.lines:
+            sections.append(("c", tf_type, c.lines))
+    return sections, want, summary
+
+
 def write_digest(header, sections, out_path):
     """Header lines, the index (`<mode> <name> <offset> <length>`, offsets in bytes from the
     start of the body), a `--` line, then the body: one `@<mode> <name>` line per section
@@ -194,6 +399,7 @@ def main():
     ap.add_argument("--schema", required=True)
     ap.add_argument("--provider", required=True, help="e.g. hashicorp/aws")
     ap.add_argument("--version", required=True, help="provider version, e.g. 5.100.0")
+    ap.add_argument("--constraints-map", help="infra-core/schema/constraints-map.json")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -213,8 +419,24 @@ def main():
         f"provider {args.provider} {args.version}",
         f"counts {n_res} {n_data} {n_shared}",
     ]
+    summary = []
+    if args.constraints_map:
+        csections, botocore_version, summary = build_constraints(
+            args.constraints_map, provider_schema
+        )
+        header.append(f"botocore {botocore_version}")
+        sections += csections
     write_digest(header, sections, args.out)
     print(f"schema_digest: {n_res} resource types, {n_data} data sources -> {args.out}")
+    if summary:
+        total = sum(n for _, n, _ in summary)
+        covered = sum(1 for _, n, _ in summary if n)
+        print(
+            f"schema_digest: constraints from botocore {botocore_version}: {total} attributes "
+            f"in {covered} of the {len(summary)} mapped types"
+        )
+        for tf_type, n, settable in summary:
+            print(f"  {tf_type:<52} {n:>3} of {settable:>3} settable attributes")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 //! r aws_sqs_queue <offset> <length>        index: one line per section, offsets in
 //! d aws_caller_identity <offset> <length>  bytes from the start of the body
 //! b 17 <offset> <length>
+//! c aws_lb_target_group <offset> <length>  constraints (constraint.rs)
 //! --
 //! @r aws_sqs_queue                         body: one section per index line
 //! arn s c                                  attribute: name, type, flags (r o c s d w)
@@ -42,6 +43,10 @@ pub(super) struct Index {
     data_sources: Vec<(&'static str, Section)>,
     /// By number.
     shared: Vec<Section>,
+    /// Constraint sections (`@c`), sorted by resource type.
+    constraints: Vec<(&'static str, Section)>,
+    /// The botocore version the constraints come from.
+    botocore: &'static str,
     body: &'static str,
     /// Shared blocks decoded so far.
     shared_cache: Mutex<HashMap<usize, &'static Block>>,
@@ -68,10 +73,16 @@ impl Index {
             resources: Vec::new(),
             data_sources: Vec::new(),
             shared: Vec::new(),
+            constraints: Vec::new(),
+            botocore: "",
             body,
             shared_cache: Mutex::new(HashMap::new()),
         };
         for line in lines {
+            if let Some(v) = line.strip_prefix("botocore ") {
+                index.botocore = v;
+                continue;
+            }
             let mut f = line.split(' ');
             let (Some(kind), Some(name), Some(start), Some(len), None) =
                 (f.next(), f.next(), f.next(), f.next(), f.next())
@@ -85,6 +96,7 @@ impl Index {
             match kind {
                 "r" => index.resources.push((name, section)),
                 "d" => index.data_sources.push((name, section)),
+                "c" => index.constraints.push((name, section)),
                 "b" => {
                     assert_eq!(
                         parse_num::<usize>(name, line),
@@ -98,6 +110,7 @@ impl Index {
         }
         index.resources.sort_unstable_by_key(|e| e.0);
         index.data_sources.sort_unstable_by_key(|e| e.0);
+        index.constraints.sort_unstable_by_key(|e| e.0);
         index
     }
 
@@ -117,6 +130,21 @@ impl Index {
         let list = self.list(mode);
         let i = list.binary_search_by(|e| e.0.cmp(name)).ok()?;
         Some(list[i])
+    }
+
+    pub(super) fn constrained_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.constraints.iter().map(|e| e.0)
+    }
+
+    /// A resource type's constraint section (its `@c` line first).
+    pub(super) fn constraint_section(&self, name: &str) -> Option<(&'static str, &'static str)> {
+        let i = self.constraints.binary_search_by(|e| e.0.cmp(name)).ok()?;
+        let (name, section) = self.constraints[i];
+        Some((name, self.text(section)))
+    }
+
+    pub(super) fn botocore(&self) -> &'static str {
+        self.botocore
     }
 
     fn text(&self, s: Section) -> &'static str {

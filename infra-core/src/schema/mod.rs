@@ -7,8 +7,15 @@
 //! `scripts/gen-schema-digest.sh` (format and regeneration: `infra-core/schema/README.md`).
 //! It is decoded lazily: the index once, a type's section on its first [`lookup`] (then
 //! cached for the life of the process).
+//!
+//! For the resource types `infra-core/schema/constraints-map.json` maps to AWS API shapes,
+//! [`constraint`] gives what AWS's API accepts for an attribute (enum, range, length,
+//! pattern), taken from botocore's API models by the generator.
 
+mod constraint;
 mod digest;
+
+pub use constraint::{constrained_types, constraint, constraints_of, Constraint, Literal};
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
