@@ -30,8 +30,6 @@ pub mod registry;
 pub mod resource;
 pub mod route;
 pub mod schema;
-#[doc(hidden)]
-pub mod schema_pending;
 pub mod suggest;
 pub mod tf;
 pub mod userdata;

@@ -18,8 +18,7 @@ use std::marker::PhantomData;
 use crate::diag::{CheckRule, Sink};
 use crate::location::{Field, Location};
 use crate::naming::kebab;
-use crate::schema::{self, Mode};
-use crate::schema_pending::Literal;
+use crate::schema::{self, Literal, Mode};
 use crate::tf::Doc;
 
 /// The facts about one kind of resource, declared once in its module.

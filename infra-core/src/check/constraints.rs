@@ -6,7 +6,7 @@
 use crate::diag::{CheckRule, Sink, Violation};
 use crate::registry::{Stack, Visit};
 use crate::resource::{ApiValue, Resource};
-use crate::schema_pending::{self as schema, Literal};
+use crate::schema::{self, Literal};
 
 pub const AWS_API_CONSTRAINT: CheckRule = CheckRule::new(
     "aws-api-constraint",
@@ -25,6 +25,11 @@ impl<'a> Visit<'a> for Collect<'a> {
 
 fn show(v: Literal<'_>) -> String {
     match v {
+        // A long value is shortened: the caret shows it whole.
+        Literal::Str(s) if s.chars().count() > 48 => {
+            let head: String = s.chars().take(32).collect();
+            format!("{head:?}... ({} characters)", s.chars().count())
+        }
         Literal::Str(s) => format!("{s:?}"),
         Literal::Number(n) => format!("{n}"),
         Literal::Bool(b) => format!("{b}"),
@@ -57,10 +62,7 @@ pub fn check(stack: &Stack, out: &mut Sink) {
                     v.tf_type
                 ),
             )
-            .help(format!(
-                "a value the API accepts (constraint from {})",
-                c.source
-            )),
+            .help("use a value the AWS API accepts: `terraform apply` would fail on this one"),
         );
     }
 }

@@ -20,8 +20,7 @@ use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::variable::Variable;
 use crate::location::{Field, Location};
 use crate::resource::{ApiValue, AttrRef, Kind, KindInfo, Reference, Resource, World};
-use crate::schema::{self, Block, BlockType, Mode, Nesting, Type};
-use crate::schema_pending::Literal;
+use crate::schema::{self, Block, BlockType, Literal, Mode, Nesting, Type};
 use crate::suggest::did_you_mean;
 use crate::tf::{interp, lit, Doc};
 
