@@ -189,10 +189,57 @@ cases! {
             s.roles[0].name = "logs".into();
             s.launch_templates[0].role = Some(Ref::new("logs"));
         }
-    unknown_attribute_on_output: "unknown-attribute" at ("alb_dns", "value")
+    unknown_attribute_on_output: "unknown-attribute" at ("alb_dns", "value.attribute")
         says ["load balancer", "no attribute `dns`"]
         also []
         => |s| { s.outputs[0].value.attribute = "dns".into(); }
+
+    // ---- raw resources (the provider schema) -----------------------------------------
+    raw_unknown_type: "unknown-resource-type" at ("jobs", "type")
+        says ["hashicorp/aws", "`aws_sqs_queu`"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_sqs_queu", "jobs")); }
+    raw_unsupported_argument: "unsupported-argument" at ("jobs", "visibility_timeout.key")
+        says ["aws_sqs_queue `jobs`", "`visibility_timeout`"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_sqs_queue", "jobs").with("visibility_timeout", 60)); }
+    raw_missing_argument: "missing-argument" at ("r", "")
+        says ["aws_iam_role `r`", "`assume_role_policy`"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_iam_role", "r")); }
+    raw_computed_attribute: "computed-attribute" at ("jobs", "arn.key")
+        says ["`arn`", "computed"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_sqs_queue", "jobs").with("arn", "x")); }
+    raw_argument_type: "argument-type" at ("jobs", "fifo_queue")
+        says ["bool", "number `1`"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_sqs_queue", "jobs").with("fifo_queue", 1)); }
+    raw_block_count: "block-count" at ("tg", "health_check.key")
+        says ["2 `health_check` blocks", "at most 1"]
+        also []
+        => |s| {
+            let hc = RawValue::Map(vec![("path".into(), RawValue::Str("/health".into()))]);
+            s.raw_resources.push(
+                RawResource::new("aws_lb_target_group", "tg")
+                    .with("health_check", RawValue::List(vec![hc.clone(), hc])),
+            );
+        }
+    raw_api_constraint: "aws-api-constraint" at ("tg", "protocol")
+        says ["\"HTTPX\"", "HTTP, HTTPS"]
+        also []
+        => |s| { s.raw_resources.push(RawResource::new("aws_lb_target_group", "tg").with("protocol", "HTTPX")); }
+    grant_without_arn: "grant-without-arn" at ("web_role", "allow[0].on[0]")
+        says ["`jobs_policy`", "aws_sqs_queue_policy"]
+        also []
+        => |s| {
+            s.raw_resources.push(
+                RawResource::new("aws_sqs_queue_policy", "jobs_policy")
+                    .with("queue_url", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs")
+                    .with("policy", "{}"),
+            );
+            s.roles[0].grants.push(Grant { actions: vec!["sqs:SendMessage".into()], on: vec![Ref::new("jobs_policy")] });
+        }
 
     // ---- values --------------------------------------------------------------------
     invalid_cidr_vpc: "invalid-cidr" at ("main", "cidr")
@@ -863,4 +910,143 @@ fn env_values_the_systemd_escaper_carries_are_accepted() {
         let vs = check(&s);
         assert!(vs.is_empty(), "{v:?} refused:{}", dump(&vs));
     }
+}
+
+// -- raw resources (the values a `{ expr }` gives at run time go through the same checks)
+
+#[test]
+fn raw_values_are_checked_against_the_schema() {
+    let mut s = lab();
+    s.raw_resources.push(
+        RawResource::new("aws_sqs_queue", "jobs")
+            .with("visibility_timeout_seconds", "sixty")
+            .with("arn", "arn:aws:sqs:us-east-1:123456789012:jobs")
+            .with("visibility_timeout", 60),
+    );
+    expect(
+        &s,
+        "argument-type",
+        "jobs",
+        "visibility_timeout_seconds",
+        &["number", "\"sixty\""],
+        &["computed-attribute", "unsupported-argument"],
+    );
+    let vs = check(&s);
+    assert!(vs
+        .iter()
+        .any(|v| v.rule_name() == "computed-attribute" && v.at.to_string() == "jobs.arn.key"));
+    let typo = vs
+        .iter()
+        .find(|v| v.rule_name() == "unsupported-argument")
+        .unwrap();
+    assert_eq!(typo.at.to_string(), "jobs.visibility_timeout.key");
+    assert!(
+        hint(typo).contains("visibility_timeout_seconds"),
+        "{}",
+        hint(typo)
+    );
+}
+
+#[test]
+fn raw_unknown_type_and_missing_argument() {
+    let mut s = lab();
+    s.raw_resources
+        .push(RawResource::new("aws_sqs_queu", "jobs"));
+    s.raw_resources.push(RawResource::new("aws_iam_role", "r"));
+    let v = expect(
+        &s,
+        "unknown-resource-type",
+        "jobs",
+        "type",
+        &["aws_sqs_queu"],
+        &["missing-argument"],
+    );
+    assert!(hint(&v).contains("aws_sqs_queue"));
+    expect(
+        &s,
+        "missing-argument",
+        "r",
+        "",
+        &["assume_role_policy"],
+        &["unknown-resource-type"],
+    );
+}
+
+#[test]
+fn raw_block_count_and_constraints() {
+    let mut s = lab();
+    let hc = |path: &str| RawValue::Map(vec![("path".into(), RawValue::Str(path.into()))]);
+    s.raw_resources.push(
+        RawResource::new("aws_lb_target_group", "tg")
+            .with("protocol", "HTTPX")
+            .with("health_check", RawValue::List(vec![hc("/a"), hc("/b")])),
+    );
+    expect(
+        &s,
+        "block-count",
+        "tg",
+        "health_check.key",
+        &["2 `health_check` blocks", "at most 1"],
+        &["aws-api-constraint"],
+    );
+    expect(
+        &s,
+        "aws-api-constraint",
+        "tg",
+        "protocol",
+        &["HTTPX", "HTTP, HTTPS"],
+        &["block-count"],
+    );
+}
+
+#[test]
+fn typed_literals_meet_the_api_constraints() {
+    let mut s = lab();
+    let long = format!("{}.example.org", vec!["a".repeat(60); 4].join("."));
+    s.certificates.push(Certificate::managed(
+        "cert",
+        Text::Literal(long),
+        Text::Literal("example.org".into()),
+    ));
+    expect(
+        &s,
+        "aws-api-constraint",
+        "cert",
+        "domain",
+        &["domain_name", "253"],
+        &[],
+    );
+}
+
+#[test]
+fn references_to_raw_attributes_are_checked() {
+    let mut s = lab();
+    s.raw_resources
+        .push(RawResource::new("aws_sqs_queue", "jobs").with("visibility_timeout_seconds", 60));
+    s.outputs.push(Output {
+        name: "queue".into(),
+        doc: None,
+        value: s.raw_resources[0].attr("queue_url"),
+    });
+    expect(
+        &s,
+        "unknown-attribute",
+        "queue",
+        "value.attribute",
+        &["queue_url"],
+        &[],
+    );
+    s.outputs.pop();
+    s.roles[0].grants.push(Grant {
+        actions: vec!["sqs:*".into()],
+        on: vec![Ref::new("jobs")],
+    });
+    expect(
+        &s,
+        "role-too-broad",
+        "web_role",
+        "allow[0].actions[0]",
+        &["sqs:*"],
+        &[],
+    );
 }

@@ -7,13 +7,14 @@ use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::certificate::{certificate_arn, Certificate};
 use crate::kinds::security_group::SecurityGroup;
 use crate::kinds::target_group::TargetGroup;
-use crate::kinds::values::{check_aws_name, check_port};
+use crate::kinds::values::{check_aws_name, check_port, AWS_NAME_FIELD};
 use crate::kinds::vpc::{private_subnet_ids, subnet_ids, Vpc};
 use crate::location::{Field, Location};
 use crate::naming::aws_name;
 use crate::resource::{
-    Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Scoped, Str, Waiver, World,
+    ApiValue, Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Scoped, Str, Waiver, World,
 };
+use crate::schema::Literal;
 use crate::tf::{interp, lit, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -27,6 +28,7 @@ pub static INFO: KindInfo = KindInfo {
         ("zone_id", "${ADDR.zone_id}"),
         ("url", "http://${ADDR.dns_name}/"),
     ],
+    raw: None,
 };
 
 pub const SUBNETS: Field = Field::new("subnets");
@@ -354,6 +356,22 @@ impl Resource for Alb {
                     .note(self.listener_at(j).at(PORT), "the first listener"),
                 );
             }
+        }
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        if let Some(n) = &self.aws_name {
+            out.push(ApiValue::new(
+                self.loc().at(AWS_NAME_FIELD),
+                "aws_lb",
+                "name",
+                Literal::Str(n),
+            ));
+        }
+        for (i, l) in self.listeners.iter().enumerate() {
+            let port = Literal::Number(l.port.into());
+            let at = self.loc().at(LISTENERS).nth(i).at(PORT);
+            out.push(ApiValue::new(at, "aws_lb_listener", "port", port));
         }
     }
 

@@ -7,7 +7,8 @@ use crate::kinds::alb::Alb;
 use crate::kinds::certificate::{hosted_zone, in_zone_precondition};
 use crate::kinds::values::Text;
 use crate::location::Field;
-use crate::resource::{Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
+use crate::resource::{ApiValue, Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
+use crate::schema::Literal;
 use crate::tf::Doc;
 
 pub static INFO: KindInfo = KindInfo {
@@ -16,6 +17,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_route53_record"],
     address: "aws_route53_record.NAME",
     attributes: &[("fqdn", "${ADDR.fqdn}"), ("url", "https://${ADDR.fqdn}/")],
+    raw: None,
 };
 
 pub const DOMAIN: Field = Field::new("domain");
@@ -62,6 +64,18 @@ impl Resource for AliasRecord {
         out.extend(self.domain.reference(me.at(DOMAIN)));
         out.extend(self.zone.reference(me.at(ZONE)));
         out.push(Reference::to(me.at(TO), &self.to));
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        if let Text::Literal(d) = &self.domain {
+            let at = self.loc().at(DOMAIN);
+            out.push(ApiValue::new(
+                at,
+                "aws_route53_record",
+                "name",
+                Literal::Str(d),
+            ));
+        }
     }
 
     fn emit(&self, _w: &dyn World, doc: &mut Doc) {

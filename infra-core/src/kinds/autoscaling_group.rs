@@ -10,7 +10,8 @@ use crate::kinds::target_group::TargetGroup;
 use crate::kinds::vpc::{private_subnet_ids, subnet_ids, Vpc};
 use crate::location::Field;
 use crate::naming::kebab;
-use crate::resource::{Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
+use crate::resource::{ApiValue, Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
+use crate::schema::Literal;
 use crate::tf::{interp, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -19,6 +20,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_autoscaling_group", "aws_autoscaling_policy"],
     address: "aws_autoscaling_group.NAME",
     attributes: &[("name", "${ADDR.name}"), ("arn", "${ADDR.arn}")],
+    raw: None,
 };
 
 pub const LAUNCH_TEMPLATE: Field = Field::new("launch_template");
@@ -163,6 +165,27 @@ impl Resource for AutoScalingGroup {
                     .help("use a percentage such as 50"),
                 );
             }
+        }
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        const TF: &str = "aws_autoscaling_group";
+        let me = self.loc();
+        for (f, attr, n) in [
+            (MIN, "min_size", self.min),
+            (DESIRED, "desired_capacity", self.desired),
+            (MAX, "max_size", self.max),
+        ] {
+            out.push(ApiValue::new(me.at(f), TF, attr, Literal::Number(n.into())));
+        }
+        if let Some(g) = self.health_check_grace_secs {
+            let at = me.at(HEALTH_CHECK_GRACE);
+            out.push(ApiValue::new(
+                at,
+                TF,
+                "health_check_grace_period",
+                Literal::Number(g.into()),
+            ));
         }
     }
 

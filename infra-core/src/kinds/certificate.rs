@@ -8,7 +8,8 @@ use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::values::{in_zone, Text};
 use crate::kinds::variable::Variable;
 use crate::location::Field;
-use crate::resource::{Kind, KindInfo, Ref, Reference, Resource, World};
+use crate::resource::{ApiValue, Kind, KindInfo, Ref, Reference, Resource, World};
+use crate::schema::Literal;
 use crate::tf::{interp, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -21,6 +22,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_acm_certificate.NAME",
     attributes: &[],
+    raw: None,
 };
 
 pub const DOMAIN: Field = Field::new("domain");
@@ -119,6 +121,7 @@ impl Resource for Certificate {
                 name: v.clone(),
                 want: Variable::KIND,
                 var_type: Some("string"),
+                attribute: None,
             }),
         }
     }
@@ -144,6 +147,22 @@ impl Resource for Certificate {
                 .help(format!("use a domain under `{z}` (e.g. `app.{z}`), or the zone that holds `{d}`"))
                 .note(me.at(ZONE), "the hosted zone is named here"),
             );
+        }
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        if let CertificateSource::Managed {
+            domain: Text::Literal(d),
+            ..
+        } = &self.source
+        {
+            let at = self.loc().at(DOMAIN);
+            out.push(ApiValue::new(
+                at,
+                "aws_acm_certificate",
+                "domain_name",
+                Literal::Str(d),
+            ));
         }
     }
 

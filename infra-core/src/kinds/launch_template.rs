@@ -12,7 +12,10 @@ use crate::kinds::security_group::SecurityGroup;
 use crate::kinds::variable::Variable;
 use crate::location::Field;
 use crate::naming::kebab;
-use crate::resource::{Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World};
+use crate::resource::{
+    ApiValue, Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World,
+};
+use crate::schema::Literal;
 use crate::tf::{interp, lit, name_tag, Doc, STACK_TAGS};
 use crate::userdata::{self, UserData};
 
@@ -25,6 +28,7 @@ pub static INFO: KindInfo = KindInfo {
         ("id", "${ADDR.id}"),
         ("latest_version", "${ADDR.latest_version}"),
     ],
+    raw: None,
 };
 
 pub const IMAGE: Field = Field::new("image");
@@ -172,6 +176,7 @@ impl Resource for LaunchTemplate {
                 name: v.clone(),
                 want: Variable::KIND,
                 var_type: Some("ami_id"),
+                attribute: None,
             });
         }
     }
@@ -247,6 +252,21 @@ impl Resource for LaunchTemplate {
                 .help("keep the root volume encrypted (the default)"),
             );
         }
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        const TF: &str = "aws_launch_template";
+        let me = self.loc();
+        let it = Literal::Str(&self.instance_type);
+        out.push(ApiValue::new(me.at(INSTANCE_TYPE), TF, "instance_type", it));
+        let size = Literal::Number(self.root_volume.size_gib.into());
+        let at = me.at(ROOT_VOLUME).at(SIZE);
+        out.push(ApiValue::new(
+            at,
+            TF,
+            "block_device_mappings.ebs.volume_size",
+            size,
+        ));
     }
 
     fn emit(&self, w: &dyn World, doc: &mut Doc) {

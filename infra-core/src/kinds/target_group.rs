@@ -3,11 +3,12 @@
 use serde_json::json;
 
 use crate::diag::{CheckRule, Sink, Violation};
-use crate::kinds::values::{check_aws_name, check_port};
+use crate::kinds::values::{check_aws_name, check_port, AWS_NAME_FIELD};
 use crate::kinds::vpc::{vpc_id, Vpc};
 use crate::location::Field;
 use crate::naming::aws_name;
-use crate::resource::{Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, World};
+use crate::resource::{ApiValue, Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, World};
+use crate::schema::Literal;
 use crate::tf::{lit, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -16,6 +17,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_lb_target_group"],
     address: "aws_lb_target_group.NAME",
     attributes: &[("arn", "${ADDR.arn}"), ("name", "${ADDR.name}")],
+    raw: None,
 };
 
 pub const VPC: Field = Field::new("vpc");
@@ -265,6 +267,66 @@ impl Resource for TargetGroup {
                 );
             }
         }
+    }
+
+    fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
+        const TF: &str = "aws_lb_target_group";
+        let (me, h) = (self.loc(), &self.health);
+        let health = me.at(HEALTH);
+        out.push(ApiValue::new(
+            me.at(PORT),
+            TF,
+            "port",
+            Literal::Number(self.port.into()),
+        ));
+        let delay = f64::from(self.deregistration_delay_secs);
+        out.push(ApiValue::new(
+            me.at(DEREGISTRATION_DELAY),
+            TF,
+            "deregistration_delay",
+            Literal::Number(delay),
+        ));
+        if let Some(n) = &self.aws_name {
+            out.push(ApiValue::new(
+                me.at(AWS_NAME_FIELD),
+                TF,
+                "name",
+                Literal::Str(n),
+            ));
+        }
+        for (f, attr, n) in [
+            (INTERVAL, "health_check.interval", h.interval_secs),
+            (TIMEOUT, "health_check.timeout", h.timeout_secs),
+            (
+                HEALTHY_THRESHOLD,
+                "health_check.healthy_threshold",
+                h.healthy_threshold,
+            ),
+            (
+                UNHEALTHY_THRESHOLD,
+                "health_check.unhealthy_threshold",
+                h.unhealthy_threshold,
+            ),
+        ] {
+            out.push(ApiValue::new(
+                health.at(f),
+                TF,
+                attr,
+                Literal::Number(n.into()),
+            ));
+        }
+        out.push(ApiValue::new(
+            health.at(PATH),
+            TF,
+            "health_check.path",
+            Literal::Str(&h.path),
+        ));
+        out.push(ApiValue::new(
+            health.at(MATCHER),
+            TF,
+            "health_check.matcher",
+            Literal::Str(&h.matcher),
+        ));
     }
 
     fn emit(&self, w: &dyn World, doc: &mut Doc) {

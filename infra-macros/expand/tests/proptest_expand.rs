@@ -175,6 +175,14 @@ const VOCAB: &[&str] = &[
     "cpu_average",
     "output",
     "dns_name",
+    "resource",
+    "data",
+    "aws_sqs_queue",
+    "aws_caller_identity",
+    "visibility_timeout_seconds",
+    "allow",
+    "actions",
+    "on",
     "waive",
     "default",
     "internal",
@@ -257,6 +265,10 @@ const IDENTS: &[&str] = &[
     "required",
     "optional",
     "traffic_port",
+    "resource",
+    "data",
+    "aws_sqs_queue",
+    "jobs",
 ];
 
 fn lex(src: &str) -> Option<TokenStream> {
