@@ -5,7 +5,8 @@
 #         gcc-aarch64-linux-gnu + libc6-dev-arm64-cross (cross linker and its static libc) and
 #         qemu-user (runs the aarch64 payload)
 #   rustup: the aarch64-unknown-linux-gnu target (web_stack's Graviton payload)
-#   venv: target/tools-venv with moto[server] (AWS emulator) and checkov
+#   venv: target/tools-venv with moto[server] (AWS emulator), checkov, and botocore pinned
+#         (its API models feed scripts/schema_digest.py)
 # Usage: scripts/setup-tools.sh            (from anywhere inside the repo)
 # Env:   TOOLS_VENV (default <repo>/target/tools-venv), PYTHON (default python3)
 set -euo pipefail
@@ -17,8 +18,11 @@ PYTHON="${PYTHON:-python3}"
 # Pins verified together (pip check clean) on CPython 3.11.
 MOTO_VERSION="5.2.5"
 CHECKOV_VERSION="3.3.30"
+# botocore (a dependency of both) is pinned too: scripts/schema_digest.py reads AWS's API
+# models from it, and the committed schema digest records this version.
+BOTOCORE_VERSION="1.35.99"
 # Stamp changes when the pins change, so a stale venv gets re-installed.
-STAMP_CONTENT="moto[server]==$MOTO_VERSION checkov==$CHECKOV_VERSION"
+STAMP_CONTENT="moto[server]==$MOTO_VERSION checkov==$CHECKOV_VERSION botocore==$BOTOCORE_VERSION"
 STAMP="$VENV/.tools-stamp"
 
 # tool[:Debian package] (the package is the tool's name unless given)
@@ -93,7 +97,7 @@ install_venv() {
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "checkov==$CHECKOV_VERSION"
+    "moto[server]==$MOTO_VERSION" "checkov==$CHECKOV_VERSION" "botocore==$BOTOCORE_VERSION"
   "$VENV/bin/python" -m pip check >/dev/null || die "pip check failed in $VENV"
   printf '%s' "$STAMP_CONTENT" >"$STAMP"
 }
@@ -151,6 +155,7 @@ verify() {
   echo "qemu-user:  $(qemu-aarch64 --version | head -n1)"
   echo "moto:       $("$VENV/bin/python" -c 'import moto; print(moto.__version__)')"
   echo "boto3:      $("$VENV/bin/python" -c 'import boto3; print(boto3.__version__)')"
+  echo "botocore:   $("$VENV/bin/python" -c 'import botocore; print(botocore.__version__)')"
   echo "checkov:    $("$VENV/bin/checkov" --version 2>/dev/null | tail -n1)"
   if have terraform; then
     echo "terraform:  $(terraform version 2>/dev/null | head -n1)"

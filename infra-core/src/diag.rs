@@ -188,6 +188,10 @@ impl<L> Sink<L> {
     pub fn len(&self) -> usize {
         self.diags.len()
     }
+    /// True when a diagnostic collected so far satisfies `f`.
+    pub fn any(&self, f: impl Fn(&Diagnostic<L>) -> bool) -> bool {
+        self.diags.iter().any(f)
+    }
     /// Every diagnostic, in the order pushed.
     pub fn finish(mut self) -> Vec<Diagnostic<L>> {
         self.finished = true;

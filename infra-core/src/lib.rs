@@ -7,6 +7,7 @@
 //!
 //! Layers, each importing only those above it (the module graph is acyclic):
 //! - base: [`location`], [`diag`], [`suggest`], [`naming`], [`escape`], [`route`], [`cidr`],
+//!   [`schema`] (the provider's own schema, compiled in),
 //!   [`tf`] (the JSON document), [`resource`] (what every kind declares; [`World`] is how a
 //!   kind sees the rest of the stack);
 //! - [`kinds`]: one module per resource kind, plus [`userdata`] (the boot script);
@@ -30,6 +31,9 @@ pub mod naming;
 pub mod registry;
 pub mod resource;
 pub mod route;
+pub mod schema;
+#[doc(hidden)]
+pub mod schema_pending;
 pub mod suggest;
 pub mod tf;
 pub mod userdata;
@@ -43,11 +47,12 @@ pub use kinds::alias_record::AliasRecord;
 pub use kinds::autoscaling_group::{AutoScalingGroup, Scaling};
 pub use kinds::certificate::{Certificate, CertificateSource};
 pub use kinds::image::{Arch, Image};
-pub use kinds::instance_role::InstanceRole;
+pub use kinds::instance_role::{Grant, InstanceRole};
 pub use kinds::key_pair::{KeyPair, PublicKey};
 pub use kinds::launch_template::{Ami, LaunchTemplate, RootVolume};
 pub use kinds::output::Output;
 pub use kinds::payload::Payload;
+pub use kinds::raw::{Raw, RawData, RawResource, RawValue};
 pub use kinds::security_group::{Direction, Peer, Protocol, Rule, SecurityGroup};
 pub use kinds::target_group::{HealthCheck, HealthPort, TargetGroup};
 pub use kinds::values::Text;

@@ -21,11 +21,14 @@ impl Field {
     }
 }
 
-/// One step of a path: a field, or an index into a list field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One step of a path: a field, an index into a list field, or a key of a raw resource's
+/// body (`tags`, `health_check`: names that come from the provider schema, not from a
+/// kind's `Field` constants; see [`Location::key`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
     Field(Field),
     Index(usize),
+    Key(Box<str>),
 }
 
 /// A place in the stack. An empty path means the resource's name itself.
@@ -55,6 +58,15 @@ impl Location {
     pub fn nth(&self, i: usize) -> Location {
         let mut l = self.clone();
         l.path.push(Step::Index(i));
+        l
+    }
+
+    /// Entry `key` of a raw resource's body (`jobs.visibility_timeout_seconds`,
+    /// `tg.health_check.interval`). Only the raw kinds build these: their attribute and block
+    /// names are the provider schema's, so there is no `Field` constant to name them.
+    pub fn key(&self, key: &str) -> Location {
+        let mut l = self.clone();
+        l.path.push(Step::Key(key.into()));
         l
     }
 
@@ -93,6 +105,12 @@ impl Location {
                         s.push('.');
                     }
                     s.push_str(f.name());
+                }
+                Step::Key(k) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(k);
                 }
                 Step::Index(i) => s.push_str(&format!("[{i}]")),
             }

@@ -20,6 +20,7 @@ use crate::kinds::key_pair::KeyPair;
 use crate::kinds::launch_template::LaunchTemplate;
 use crate::kinds::output::Output;
 use crate::kinds::payload::Payload;
+use crate::kinds::raw::{RawData, RawResource};
 use crate::kinds::security_group::SecurityGroup;
 use crate::kinds::target_group::TargetGroup;
 use crate::kinds::variable::Variable;
@@ -44,6 +45,8 @@ macro_rules! with_kinds {
             (Alb, albs),
             (AliasRecord, alias_records),
             (AutoScalingGroup, autoscaling_groups),
+            (RawResource, raw_resources),
+            (RawData, raw_data),
             (Variable, variables),
         }
     };
@@ -153,6 +156,21 @@ impl World for Stack {
     }
     fn resources(&self, kind: Kind) -> &dyn Any {
         self.resources_of(kind)
+    }
+    fn raw_type(&self, kind: Kind, name: &str) -> Option<&str> {
+        if kind == RawResource::KIND {
+            self.raw_resources
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.tf_type.as_str())
+        } else if kind == RawData::KIND {
+            self.raw_data
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.tf_type.as_str())
+        } else {
+            None
+        }
     }
     fn log_bucket(&self) -> bool {
         self.vpcs.iter().any(|v| v.flow_logs) || self.albs.iter().any(|a| a.access_logs)

@@ -18,6 +18,8 @@ use std::marker::PhantomData;
 use crate::diag::{CheckRule, Sink};
 use crate::location::{Field, Location};
 use crate::naming::kebab;
+use crate::schema::{self, Mode};
+use crate::schema_pending::Literal;
 use crate::tf::Doc;
 
 /// The facts about one kind of resource, declared once in its module.
@@ -34,6 +36,11 @@ pub struct KindInfo {
     /// The attributes a stack may reference (`front.dns_name`), each with the Terraform
     /// expression it renders to, `ADDR` standing for the address.
     pub attributes: &'static [(&'static str, &'static str)],
+    /// For the raw kinds (a provider resource or data source written in the DSL by its
+    /// Terraform type): which half of the provider schema types them. Their address has
+    /// `TYPE` for the resource's Terraform type, and their attributes come from the schema
+    /// (`attributes` is empty). `None` for every typed kind.
+    pub raw: Option<Mode>,
 }
 
 /// A kind of resource: a distinct type parameter for [`Ref`] and a distinct name space in
@@ -55,13 +62,28 @@ impl Kind {
     pub fn keyword(self) -> &'static str {
         self.0.keyword
     }
-    /// The attributes a stack may reference, by name.
+    /// For a raw kind, the half of the provider schema that types it.
+    pub fn raw(self) -> Option<Mode> {
+        self.0.raw
+    }
+    /// The attributes a stack may reference, by name (a raw kind's come from the schema:
+    /// see [`AttrRef::is_known_in`]).
     pub fn attributes(self) -> impl Iterator<Item = &'static str> {
         self.0.attributes.iter().map(|(n, _)| *n)
     }
-    /// The Terraform address of the resource named `name`.
+    /// The Terraform address of the resource named `name` (for a raw kind, `TYPE` stays
+    /// in it: see [`Kind::address_of`]).
     pub fn address(self, name: &str) -> String {
         self.0.address.replace("NAME", name)
+    }
+    /// The Terraform address of the resource named `name`, the stack's raw resources
+    /// giving their Terraform type.
+    pub fn address_of(self, w: &dyn World, name: &str) -> String {
+        let addr = self.address(name);
+        match w.raw_type(self, name) {
+            Some(ty) => addr.replace("TYPE", ty),
+            None => addr,
+        }
     }
 }
 
@@ -105,6 +127,8 @@ pub trait World {
     fn resources(&self, kind: Kind) -> &dyn Any;
     /// Whether the stack has a log bucket (flow logs or ALB access logs are on).
     fn log_bucket(&self) -> bool;
+    /// The Terraform type of the raw resource or data source `name` of a raw `kind`.
+    fn raw_type(&self, kind: Kind, name: &str) -> Option<&str>;
 }
 
 impl dyn World + '_ {
@@ -147,8 +171,34 @@ pub trait Resource: Any + Sized {
     fn check(&self, _w: &dyn World, _out: &mut Sink) {}
     /// Its security defaults (checked after the topology, waivable with a reason).
     fn check_defaults(&self, _out: &mut Sink) {}
+    /// Every literal value it sets on an attribute of a Terraform type, for the one check
+    /// of literal values against the AWS API's constraints (`check::constraints`).
+    fn api_values<'a>(&'a self, _out: &mut Vec<ApiValue<'a>>) {}
     /// Its Terraform resources (and the data sources, locals and variables they need).
     fn emit(&self, w: &dyn World, doc: &mut Doc);
+}
+
+/// A literal the stack sets on an attribute of a Terraform type (`aws_lb_target_group`,
+/// `health_check.interval`), where the DSL wrote it: what the AWS API constraints of the
+/// provider schema are checked against.
+#[derive(Debug, Clone)]
+pub struct ApiValue<'a> {
+    pub at: Location,
+    pub tf_type: &'a str,
+    /// The attribute's path in the resource's body, nested blocks joined by `.`.
+    pub attr: String,
+    pub value: Literal<'a>,
+}
+
+impl<'a> ApiValue<'a> {
+    pub fn new(at: Location, tf_type: &'a str, attr: &str, value: Literal<'a>) -> Self {
+        ApiValue {
+            at,
+            tf_type,
+            attr: attr.to_string(),
+            value,
+        }
+    }
 }
 
 /// A reference held by a resource: the name it uses, where, and the kind it must be.
@@ -159,7 +209,13 @@ pub struct Reference {
     pub want: Kind,
     /// For references to variables: the variable type required (its DSL keyword).
     pub var_type: Option<&'static str>,
+    /// The attribute it reads (`jobs.arn`), which the resource must have; the attribute's
+    /// own tokens are at `at.at(ATTRIBUTE)`.
+    pub attribute: Option<String>,
 }
+
+/// Where the attribute segment of a reference is written (`arn` in `jobs.arn`).
+pub const ATTRIBUTE: Field = Field::new("attribute");
 
 impl Reference {
     pub fn to<T: Resource>(at: Location, r: &Ref<T>) -> Self {
@@ -168,6 +224,7 @@ impl Reference {
             name: r.name().to_string(),
             want: T::KIND,
             var_type: None,
+            attribute: None,
         }
     }
 }
@@ -243,6 +300,17 @@ impl<T> fmt::Debug for Ref<T> {
     }
 }
 
+/// Whether `kind` `name` of the stack has attribute `attr` (see [`AttrRef::is_known_in`]).
+pub fn attribute_known(w: &dyn World, kind: Kind, name: &str, attr: &str) -> Option<bool> {
+    match kind.raw() {
+        None => Some(kind.attributes().any(|a| a == attr)),
+        Some(mode) => {
+            let block = schema::lookup(mode, w.raw_type(kind, name)?)?;
+            Some(block.attribute(attr).is_some())
+        }
+    }
+}
+
 /// Marker for attributes whose value is a plain string (DNS names, URLs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Str {}
@@ -307,9 +375,29 @@ pub struct AttrRef {
 }
 
 impl AttrRef {
-    /// True when the kind declares this attribute.
+    /// True when the kind declares this attribute (typed kinds only).
     pub fn is_known(&self) -> bool {
         self.kind.attributes().any(|a| a == self.attribute)
+    }
+
+    /// True when the resource has this attribute: a typed kind's declared ones, or every
+    /// attribute of a raw resource's type in the provider schema (computed ones included);
+    /// `None` when the raw resource's type is unknown (reported on its own).
+    pub fn is_known_in(&self, w: &dyn World) -> Option<bool> {
+        attribute_known(w, self.kind, &self.resource, &self.attribute)
+    }
+
+    /// The Terraform interpolation in a stack, which gives raw resources their type.
+    pub fn expression_in(&self, w: &dyn World) -> String {
+        if self.kind.raw().is_some() {
+            format!(
+                "${{{}.{}}}",
+                self.kind.address_of(w, &self.resource),
+                self.attribute
+            )
+        } else {
+            self.expression()
+        }
     }
 
     /// The Terraform interpolation, e.g. `${aws_lb.front.dns_name}`.

@@ -9,7 +9,8 @@ use crate::kinds::variable::Variable;
 use crate::location::Location;
 use crate::naming::is_identifier;
 use crate::registry::{Stack, Visit};
-use crate::resource::{Kind, Reference, Resource};
+use crate::resource::{attribute_known, Kind, Reference, Resource, ATTRIBUTE};
+use crate::schema;
 use crate::suggest::{article, did_you_mean};
 
 pub const DUPLICATE_NAME: CheckRule =
@@ -28,7 +29,7 @@ pub const WRONG_KIND_REFERENCE: CheckRule = CheckRule::new(
 );
 pub const UNKNOWN_ATTRIBUTE: CheckRule = CheckRule::new(
     "unknown-attribute",
-    "an output names an attribute the resource does not have",
+    "an output or a raw resource names an attribute the resource does not have (a raw one's are its type's in the provider schema)",
 );
 
 pub const RULES: &[&CheckRule] = &[
@@ -181,6 +182,9 @@ fn references(stack: &Stack, names: &[(&str, Kind)], out: &mut Sink) {
         if !resolve(names, &r.at, &r.name, r.want, out) {
             continue;
         }
+        if let Some(attr) = &r.attribute {
+            attribute(stack, r.at.at(ATTRIBUTE), r.want, &r.name, attr, out);
+        }
         let (Some(want), Some(v)) = (r.var_type, stack.variable(&r.name)) else {
             continue;
         };
@@ -208,19 +212,44 @@ fn output_attributes(stack: &Stack, names: &[(&str, Kind)], out: &mut Sink) {
         if !resolve(names, &at, &o.value.resource, o.value.kind, out) {
             continue;
         }
-        if !o.value.is_known() {
-            let known: Vec<&str> = o.value.kind.attributes().collect();
-            out.push(
-                Violation::new(
-                    &UNKNOWN_ATTRIBUTE,
-                    at,
-                    format!(
-                        "{} `{}` has no attribute `{}`",
-                        o.value.kind, o.value.resource, o.value.attribute
-                    ),
-                )
-                .help(format!("use one of: {}", known.join(", "))),
-            );
-        }
+        let v = &o.value;
+        attribute(
+            stack,
+            at.at(ATTRIBUTE),
+            v.kind,
+            &v.resource,
+            &v.attribute,
+            out,
+        );
     }
+}
+
+/// Check that `kind` `name` (declared) has attribute `attr`: a typed kind's declared ones,
+/// a raw resource's type's in the provider schema.
+fn attribute(stack: &Stack, at: Location, kind: Kind, name: &str, attr: &str, out: &mut Sink) {
+    let w = stack.world();
+    if attribute_known(w, kind, name, attr) != Some(false) {
+        return;
+    }
+    let (what, known): (String, Vec<&str>) = match (kind.raw(), w.raw_type(kind, name)) {
+        (Some(mode), Some(ty)) => (
+            format!("{kind} `{name}` ({ty})"),
+            schema::lookup(mode, ty)
+                .map(|b| b.attributes.iter().map(|a| a.name.as_str()).collect())
+                .unwrap_or_default(),
+        ),
+        _ => (format!("{kind} `{name}`"), kind.attributes().collect()),
+    };
+    let help = match did_you_mean(attr, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("use one of: {}", known.join(", ")),
+    };
+    out.push(
+        Violation::new(
+            &UNKNOWN_ATTRIBUTE,
+            at,
+            format!("{what} has no attribute `{attr}`"),
+        )
+        .help(help),
+    );
 }

@@ -1,11 +1,13 @@
 //! The check engine: [`check`] takes a stack and returns every violation.
 //!
 //! Phases, in order: each kind's value checks ([`Resource::check`], kind by kind in
-//! registry order), the graph ([`graph`]: names and references), the cross-kind topology
+//! registry order), the AWS API constraints on every literal ([`constraints`],
+//! [`Resource::api_values`]), the graph ([`graph`]: names and references), the cross-kind topology
 //! ([`topology::CHECKS`]), then each kind's security defaults
 //! ([`Resource::check_defaults`]); last, waivers ([`waivers`]). The `infra!` macro runs
 //! this same function at compile time.
 
+pub mod constraints;
 pub mod graph;
 pub mod topology;
 pub mod waivers;
@@ -22,6 +24,7 @@ pub use waivers::Report;
 pub fn rules() -> Vec<&'static CheckRule> {
     let mut out: Vec<&'static CheckRule> = Vec::new();
     out.extend(graph::RULES);
+    out.extend(constraints::RULES);
     out.extend(cidr::RULES);
     out.extend(values::RULES);
     out.extend(Stack::kind_rules());
@@ -78,6 +81,7 @@ pub fn report(stack: &Stack) -> Report {
         world: stack.world(),
         out: &mut out,
     });
+    constraints::check(stack, &mut out);
     graph::check(stack, &mut out);
     for (_, check) in topology::CHECKS {
         check(stack, &mut out);

@@ -27,6 +27,7 @@ pub static INFO: KindInfo = KindInfo {
         ("zone_id", "${ADDR.zone_id}"),
         ("url", "http://${ADDR.dns_name}/"),
     ],
+    raw: None,
 };
 
 pub const SUBNETS: Field = Field::new("subnets");

@@ -16,6 +16,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_route53_record"],
     address: "aws_route53_record.NAME",
     attributes: &[("fqdn", "${ADDR.fqdn}"), ("url", "https://${ADDR.fqdn}/")],
+    raw: None,
 };
 
 pub const DOMAIN: Field = Field::new("domain");

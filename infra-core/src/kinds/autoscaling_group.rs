@@ -19,6 +19,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_autoscaling_group", "aws_autoscaling_policy"],
     address: "aws_autoscaling_group.NAME",
     attributes: &[("name", "${ADDR.name}"), ("arn", "${ADDR.arn}")],
+    raw: None,
 };
 
 pub const LAUNCH_TEMPLATE: Field = Field::new("launch_template");

@@ -21,6 +21,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_acm_certificate.NAME",
     attributes: &[],
+    raw: None,
 };
 
 pub const DOMAIN: Field = Field::new("domain");
@@ -119,6 +120,7 @@ impl Resource for Certificate {
                 name: v.clone(),
                 want: Variable::KIND,
                 var_type: Some("string"),
+                attribute: None,
             }),
         }
     }

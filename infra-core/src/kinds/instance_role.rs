@@ -5,9 +5,12 @@ use serde_json::json;
 
 use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::payload::Payload;
+use crate::kinds::raw::RawResource;
 use crate::location::Field;
 use crate::naming::kebab;
-use crate::resource::{Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World};
+use crate::resource::{
+    attribute_known, Arn, Attr, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World,
+};
 use crate::tf::{lit, name_tag, Doc};
 
 pub static INFO: KindInfo = KindInfo {
@@ -21,10 +24,19 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_iam_role.NAME",
     attributes: &[("arn", "${ADDR.arn}"), ("name", "${ADDR.name}")],
+    raw: None,
 };
 
 pub const READS: Field = Field::new("reads");
 pub const MANAGED_POLICIES: Field = Field::new("managed_policies");
+pub const GRANTS: Field = Field::new("allow");
+pub const ACTIONS: Field = Field::new("actions");
+pub const ON: Field = Field::new("on");
+
+pub const GRANT_WITHOUT_ARN: CheckRule = CheckRule::new(
+    "grant-without-arn",
+    "an instance role grant on a raw resource whose type has no `arn` attribute to scope the policy to",
+);
 
 pub const ROLE_TOO_BROAD: CheckRule = CheckRule::waivable(
     "role-too-broad",
@@ -39,7 +51,17 @@ pub struct InstanceRole {
     pub reads: Vec<Ref<Payload>>,
     /// AWS managed policies to attach, by ARN. Broad ones need a waiver.
     pub managed_policies: Vec<String>,
+    /// IAM actions on raw resources of the stack, scoped to their ARNs (least privilege:
+    /// the grant names both the actions and the resources).
+    pub grants: Vec<Grant>,
     pub waivers: Vec<Waiver>,
+}
+
+/// `{ actions: ["sqs:SendMessage"], on: jobs }`: these actions on these raw resources only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub actions: Vec<String>,
+    pub on: Vec<Ref<RawResource>>,
 }
 
 impl InstanceRole {
@@ -49,12 +71,20 @@ impl InstanceRole {
             doc: None,
             reads: Vec::new(),
             managed_policies: Vec::new(),
+            grants: Vec::new(),
             waivers: Vec::new(),
         }
     }
 
     pub fn arn(&self) -> Attr<Arn> {
         self.to_ref().arn()
+    }
+}
+
+impl InstanceRole {
+    /// Where grant `i` is written.
+    fn grant_at(&self, i: usize) -> crate::location::Location {
+        self.loc().at(GRANTS).nth(i)
     }
 }
 
@@ -66,7 +96,7 @@ impl Ref<InstanceRole> {
 
 impl Resource for InstanceRole {
     const KIND: Kind = Kind::new(&INFO);
-    const RULES: &'static [&'static CheckRule] = &[&ROLE_TOO_BROAD];
+    const RULES: &'static [&'static CheckRule] = &[&ROLE_TOO_BROAD, &GRANT_WITHOUT_ARN];
 
     fn name(&self) -> &str {
         &self.name
@@ -75,6 +105,33 @@ impl Resource for InstanceRole {
     fn references(&self, out: &mut Vec<Reference>) {
         for (i, p) in self.reads.iter().enumerate() {
             out.push(Reference::to(self.loc().at(READS).nth(i), p));
+        }
+        for (i, g) in self.grants.iter().enumerate() {
+            for (j, r) in g.on.iter().enumerate() {
+                out.push(Reference::to(self.grant_at(i).at(ON).nth(j), r));
+            }
+        }
+    }
+
+    fn check(&self, w: &dyn World, out: &mut Sink) {
+        for (i, g) in self.grants.iter().enumerate() {
+            for (j, r) in g.on.iter().enumerate() {
+                if attribute_known(w, RawResource::KIND, r.name(), "arn") == Some(false) {
+                    let ty = w.raw_type(RawResource::KIND, r.name()).unwrap_or_default();
+                    out.push(
+                        Violation::new(
+                            &GRANT_WITHOUT_ARN,
+                            self.grant_at(i).at(ON).nth(j),
+                            format!(
+                                "instance role `{}` is granted actions on `{}`, but {ty} has no `arn` attribute to scope the policy to",
+                                self.name,
+                                r.name()
+                            ),
+                        )
+                        .help("grant on the resource that has the ARN (e.g. the queue, not its policy)"),
+                    );
+                }
+            }
         }
     }
 
@@ -103,6 +160,20 @@ impl Resource for InstanceRole {
                     )
                     .help("grant only what the stack names (`read: <payload>`), or waive it with a reason"),
                 );
+            }
+        }
+        for (i, g) in self.grants.iter().enumerate() {
+            for (j, a) in g.actions.iter().enumerate() {
+                if a.contains('*') {
+                    out.push(
+                        Violation::new(
+                            &ROLE_TOO_BROAD,
+                            self.grant_at(i).at(ACTIONS).nth(j),
+                            format!("instance role `{}` grants the wildcard action `{a}`", self.name),
+                        )
+                        .help("name each action the instances need (`sqs:SendMessage`), or waive it with a reason"),
+                    );
+                }
             }
         }
     }
@@ -138,6 +209,7 @@ impl Resource for InstanceRole {
                 "role": format!("${{aws_iam_role.{n}.name}}"),
             }),
         );
+        let mut statements: Vec<serde_json::Value> = Vec::new();
         if !self.reads.is_empty() {
             let resources: Vec<_> = self
                 .reads
@@ -149,22 +221,45 @@ impl Resource for InstanceRole {
                     ))
                 })
                 .collect();
+            statements.push(json!({
+                "sid": "ReadPayload",
+                "actions": ["s3:GetObject"],
+                "resources": resources,
+            }));
+        }
+        for (i, g) in self.grants.iter().enumerate() {
+            let resources: Vec<_> =
+                g.on.iter()
+                    .map(|r| {
+                        json!(format!(
+                            "${{{}.arn}}",
+                            RawResource::KIND.address_of(w, r.name())
+                        ))
+                    })
+                    .collect();
+            statements.push(json!({
+                "sid": format!("Grant{i}"),
+                "actions": g.actions.iter().map(|a| lit(a)).collect::<Vec<_>>(),
+                "resources": resources,
+            }));
+        }
+        if !statements.is_empty() {
             doc.data(
                 "aws_iam_policy_document",
                 n,
-                json!({
-                    "statement": [{
-                        "sid": "ReadPayload",
-                        "actions": ["s3:GetObject"],
-                        "resources": resources,
-                    }],
-                }),
+                json!({ "statement": statements }),
             );
+            // The name the lab's policy always had, while it only reads payloads.
+            let name = if self.grants.is_empty() {
+                "read-payload"
+            } else {
+                "stack-access"
+            };
             doc.res(
                 "aws_iam_role_policy",
                 n,
                 json!({
-                    "name": "read-payload",
+                    "name": name,
                     "role": format!("${{aws_iam_role.{n}.id}}"),
                     "policy": format!("${{data.aws_iam_policy_document.{n}.json}}"),
                 }),

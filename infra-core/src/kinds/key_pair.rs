@@ -21,6 +21,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_key_pair"],
     address: "aws_key_pair.NAME[0]",
     attributes: &[("key_name", "${ADDR.key_name}")],
+    raw: None,
 };
 
 pub const PUBLIC_KEY: Field = Field::new("public_key");
@@ -75,6 +76,7 @@ impl Resource for KeyPair {
                 name: v.clone(),
                 want: Variable::KIND,
                 var_type: Some("public_key"),
+                attribute: None,
             });
         }
     }

@@ -25,6 +25,7 @@ pub static INFO: KindInfo = KindInfo {
         ("id", "${ADDR.id}"),
         ("latest_version", "${ADDR.latest_version}"),
     ],
+    raw: None,
 };
 
 pub const IMAGE: Field = Field::new("image");
@@ -172,6 +173,7 @@ impl Resource for LaunchTemplate {
                 name: v.clone(),
                 want: Variable::KIND,
                 var_type: Some("ami_id"),
+                attribute: None,
             });
         }
     }

@@ -12,6 +12,7 @@ pub mod key_pair;
 pub mod launch_template;
 pub mod output;
 pub mod payload;
+pub mod raw;
 pub mod security_group;
 pub mod target_group;
 pub mod values;

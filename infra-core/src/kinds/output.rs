@@ -39,7 +39,7 @@ impl Output {
             Some(p) if self.value.kind == Alb::KIND && self.value.attribute == "url" => {
                 format!("http://${{aws_lb.{}.dns_name}}:{p}/", self.value.resource)
             }
-            _ => self.value.expression(),
+            _ => self.value.expression_in(w),
         };
         body.insert("value".into(), json!(value));
         if let Some(d) = &self.doc {

@@ -30,6 +30,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_s3_object.NAME",
     attributes: &[("bucket", "${ADDR.bucket}"), ("key", "${ADDR.key}")],
+    raw: None,
 };
 
 pub const BINARY: Field = Field::new("binary");

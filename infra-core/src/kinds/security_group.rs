@@ -24,6 +24,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_security_group.NAME",
     attributes: &[("id", "${ADDR.id}"), ("arn", "${ADDR.arn}")],
+    raw: None,
 };
 
 pub const VPC: Field = Field::new("vpc");
@@ -328,6 +329,7 @@ impl Resource for SecurityGroup {
                         name: v.clone(),
                         want: crate::kinds::variable::Variable::KIND,
                         var_type: Some("cidr"),
+                        attribute: None,
                     }),
                     _ => {}
                 }

@@ -16,6 +16,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &["aws_lb_target_group"],
     address: "aws_lb_target_group.NAME",
     attributes: &[("arn", "${ADDR.arn}"), ("name", "${ADDR.name}")],
+    raw: None,
 };
 
 pub const VPC: Field = Field::new("vpc");

@@ -134,6 +134,7 @@ impl Text {
                 name: v.clone(),
                 want: <crate::kinds::variable::Variable as crate::resource::Resource>::KIND,
                 var_type: Some("string"),
+                attribute: None,
             }),
         }
     }

@@ -14,6 +14,7 @@ pub static INFO: KindInfo = KindInfo {
     tf_types: &[],
     address: "var.NAME",
     attributes: &[],
+    raw: None,
 };
 
 pub const DEFAULT: Field = Field::new("default");

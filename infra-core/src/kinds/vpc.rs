@@ -27,6 +27,7 @@ pub static INFO: KindInfo = KindInfo {
     ],
     address: "aws_vpc.NAME",
     attributes: &[("id", "${ADDR.id}")],
+    raw: None,
 };
 
 pub const CIDR: Field = Field::new("cidr");

@@ -12,21 +12,13 @@ use syn::ext::IdentExt;
 
 use infra_core::{Kind, Location, Resource, Stack};
 
-use crate::gen::{doc, Gen, ToRust};
+use crate::gen::{doc, kind_tokens, type_of, Gen, ToRust};
 use crate::items::output;
 use crate::lowering::Lowered;
 use crate::stack::{tag_at, StackAst, REGION, STACK};
 
 macro_rules! kind_tables {
     ($(($ty:ident, $field:ident)),* $(,)?) => {
-        /// The Rust type of a kind's resources.
-        fn type_of(kind: Kind) -> TokenStream {
-            $(if kind == <infra_core::$ty as Resource>::KIND {
-                return quote!(::infra_core::$ty);
-            })*
-            unreachable!("every kind is in the registry")
-        }
-
         /// The struct literal of every resource, by name.
         fn inits(s: &Stack, g: &Gen) -> HashMap<String, TokenStream> {
             let mut out = HashMap::new();
@@ -54,12 +46,6 @@ macro_rules! kind_tables {
 }
 
 infra_core::with_kinds!(kind_tables);
-
-/// `<Type as Resource>::KIND`: a kind in generated code.
-fn kind_tokens(kind: Kind) -> TokenStream {
-    let ty = type_of(kind);
-    quote!(<#ty as ::infra_core::Resource>::KIND)
-}
 
 /// The struct's fields: every declared resource once (first declaration), in order.
 fn fields(ast: &StackAst) -> Vec<(Ident, Kind, Vec<String>)> {

@@ -7,7 +7,27 @@ use std::collections::HashMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use infra_core::{Location, Ref, Waiver};
+use infra_core::{Kind, Location, Ref, Resource, Waiver};
+
+macro_rules! kind_types {
+    ($(($ty:ident, $field:ident)),* $(,)?) => {
+        /// The Rust type of a kind's resources.
+        pub fn type_of(kind: Kind) -> TokenStream {
+            $(if kind == <infra_core::$ty as Resource>::KIND {
+                return quote!(::infra_core::$ty);
+            })*
+            unreachable!("every kind is in the registry")
+        }
+    };
+}
+
+infra_core::with_kinds!(kind_types);
+
+/// `<Type as Resource>::KIND`: a kind in generated code.
+pub fn kind_tokens(kind: Kind) -> TokenStream {
+    let ty = type_of(kind);
+    quote!(<#ty as ::infra_core::Resource>::KIND)
+}
 
 /// Rebuilds one resource of the model as a Rust struct literal.
 pub trait ToRust {

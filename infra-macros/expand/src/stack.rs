@@ -202,6 +202,20 @@ fn parse_item(c: &mut Cursor, ast: &mut StackAst, cx: &mut Errors, keywords: &[&
         recover(c, keywords);
         return;
     };
+    let ty = if def.typed {
+        match c.expect_ident(&format!(
+            "the {kw}'s Terraform type, e.g. `{kw} aws_sqs_queue jobs {{ .. }}`"
+        )) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                cx.push(e);
+                recover(c, keywords);
+                return;
+            }
+        }
+    } else {
+        None
+    };
     let name = match c.expect_name(&format!("the {kw}'s name")) {
         Ok(n) => n,
         Err(e) => {
@@ -221,6 +235,7 @@ fn parse_item(c: &mut Cursor, ast: &mut StackAst, cx: &mut Errors, keywords: &[&
                 Decl {
                     attrs,
                     keyword,
+                    ty,
                     name,
                 },
                 item,

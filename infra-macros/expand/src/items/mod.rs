@@ -14,6 +14,7 @@ pub mod key_pair;
 pub mod launch_template;
 pub mod output;
 pub mod payload;
+pub mod raw;
 pub mod security_group;
 pub mod target_group;
 pub mod variable;
@@ -28,10 +29,12 @@ use crate::gen::ToRust;
 use crate::lowering::Lower;
 use crate::place::{Errors, Extent, Res};
 
-/// A declared item's header: `attrs keyword name`.
+/// A declared item's header: `attrs keyword [type] name`.
 pub struct Decl {
     pub attrs: Attrs,
     pub keyword: Ident,
+    /// The Terraform type of a raw resource or data source (`resource aws_sqs_queue jobs`).
+    pub ty: Option<Ident>,
     pub name: Ident,
 }
 
@@ -72,6 +75,8 @@ pub trait DslKind: Resource + ToRust {
     fn parse(c: &mut Cursor, cx: &mut Errors) -> Res<Box<dyn Item>>;
     /// Whether `#[waive(..)]` may stand on the item itself.
     const WAIVABLE: bool = false;
+    /// Whether a Terraform type stands between the keyword and the name (the raw kinds).
+    const TYPED: bool = false;
 }
 
 /// One DSL item: its keyword, the kind it declares (`None`: an output), its parser.
@@ -81,6 +86,8 @@ pub struct ItemDef {
     pub kind: Option<Kind>,
     pub parse: Parse,
     pub waivable: bool,
+    /// `keyword <type> name` (the raw kinds).
+    pub typed: bool,
 }
 
 macro_rules! item_defs {
@@ -93,6 +100,7 @@ macro_rules! item_defs {
                     kind: Some(<infra_core::$ty as Resource>::KIND),
                     parse: <infra_core::$ty as DslKind>::parse,
                     waivable: <infra_core::$ty as DslKind>::WAIVABLE,
+                    typed: <infra_core::$ty as DslKind>::TYPED,
                 },)*
                 output::DEF,
             ]

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use infra_core::kinds::output::VALUE;
+use infra_core::resource::ATTRIBUTE;
 use infra_core::suggest::did_you_mean;
 use infra_core::{Alb, AttrRef, Kind, Location, Output, Resource, Stack};
 
@@ -19,6 +20,7 @@ pub const DEF: ItemDef = ItemDef {
     kind: None,
     parse,
     waivable: false,
+    typed: false,
 };
 
 struct OutputItem {
@@ -52,6 +54,7 @@ impl Item for OutputItem {
             );
             return;
         };
+        lx.span(&me.at(VALUE).at(ATTRIBUTE), attr.sp);
         // The kind of the named resource; for an unknown name, the kind of the closest
         // declared name that has this attribute, else the first kind that has it, so that
         // the check's "no load balancer named `frnt`" reads right.

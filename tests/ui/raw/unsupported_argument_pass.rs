@@ -1,0 +1,13 @@
+//! unsupported-argument: the same stack, fixed.
+use infra_macros::infra;
+
+infra! {
+    pub stack RawStack {
+        resource aws_sqs_queue jobs { visibility_timeout_seconds: 60 }
+        resource aws_lb_target_group tg { port: 80, protocol: "HTTP", health_check: { interval: 30 } }
+    }
+}
+
+fn main() {
+    RawStack::new().to_terraform().unwrap_or_else(|v| panic!("{v}"));
+}
