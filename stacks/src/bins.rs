@@ -3,7 +3,7 @@
 //! [`STACKS`].
 
 use crate::cli::StackBin;
-use crate::{HelloStack, WebStack};
+use crate::{HelloStack, JobsStack, WebStack};
 
 /// `cargo run --bin hello_stack`: the lab.
 pub const HELLO_STACK: StackBin = StackBin {
@@ -62,8 +62,36 @@ Terraform variables:
     json: || WebStack::new().to_json_string(),
 };
 
+/// `cargo run --bin jobs_stack`: raw provider resources beside typed ones.
+pub const JOBS_STACK: StackBin = StackBin {
+    name: "jobs_stack",
+    help: "\
+jobs_stack: print the web tier with an SQS jobs queue (raw provider resources beside the
+typed ones) as Terraform JSON
+
+USAGE:
+    jobs_stack > main.tf.json
+    terraform init && terraform apply
+    jobs_stack --out DIR
+    jobs_stack --graph svg > jobs_stack.svg
+
+The instances may send to the queue `jobs` (sqs:SendMessage, sqs:GetQueueAttributes on
+its ARN only); a CloudWatch alarm watches its backlog. The stack uploads the webapp
+payload from target/x86_64-unknown-linux-gnu/release/webapp (build it with `cargo
+webapp-static`; override with -var site_artifact=PATH).
+
+Terraform variables:
+    aws_region       region to deploy into (default us-east-1)
+    site_artifact    path of the static webapp binary to upload
+    log_policy_settle_seconds
+                     wait after the log bucket policy before the ALB (default 60)
+",
+    stack: || JobsStack::new().stack(),
+    json: || JobsStack::new().to_json_string(),
+};
+
 /// Every stack binary.
-pub const STACKS: &[&StackBin] = &[&HELLO_STACK, &WEB_STACK];
+pub const STACKS: &[&StackBin] = &[&HELLO_STACK, &WEB_STACK, &JOBS_STACK];
 
 /// The stack binary called `name`.
 pub fn by_name(name: &str) -> Option<&'static StackBin> {

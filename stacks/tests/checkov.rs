@@ -1,6 +1,7 @@
 //! checkov (offline) on each stack's output with its own skip list (`.checkov.yaml` for
 //! hello_stack, `.checkov.web_stack.yaml` for web_stack): no failed check, and every skip
-//! carries its reason. web_stack needs no skip for plain HTTP or public instance subnets.
+//! carries its reason. web_stack needs no skip for plain HTTP or public instance subnets;
+//! jobs_stack (the lab's web tier plus raw SQS resources) takes the lab's list.
 
 use std::process::Command;
 
@@ -32,6 +33,17 @@ fn checkov_finds_nothing_in_web_stack_beyond_its_skip_list() {
         env!("CARGO_BIN_EXE_web_stack"),
         ".checkov.web_stack.yaml",
         "checkov-web",
+    );
+}
+
+/// jobs_stack is the lab's web tier plus raw SQS and CloudWatch resources: the lab's skip
+/// list, and nothing more (the queue is encrypted).
+#[test]
+fn checkov_finds_nothing_in_jobs_stack_beyond_the_lab_skip_list() {
+    scan(
+        env!("CARGO_BIN_EXE_jobs_stack"),
+        ".checkov.yaml",
+        "checkov-jobs",
     );
 }
 

@@ -2,30 +2,21 @@
 //! picture shows is there, and the SVG the README shows is the one the code draws now
 //! (`UPDATE_GOLDEN=1 cargo test -p stacks --test diagram` refreshes it; review it).
 
+use stacks::cli::GraphFormat;
 use std::path::PathBuf;
-use std::process::Command;
 
 use infra_tests::require_tool;
 
-fn bin(stack: &str) -> PathBuf {
-    match stack {
-        "hello_stack" => PathBuf::from(env!("CARGO_BIN_EXE_hello_stack")),
-        "web_stack" => PathBuf::from(env!("CARGO_BIN_EXE_web_stack")),
-        other => panic!("no binary known for stack `{other}`: add it here"),
-    }
-}
-
+/// The picture of a stack, as its binary's `--graph FORMAT` prints it.
 fn graph_of(stack: &str, format: &str) -> String {
-    let out = Command::new(bin(stack))
-        .args(["--graph", format])
-        .output()
-        .expect("run the stack binary");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
+    let bin = stacks::by_name(stack).expect("a stack of stacks::STACKS");
+    let format = match format {
+        "dot" => GraphFormat::Dot,
+        "mermaid" => GraphFormat::Mermaid,
+        "svg" => GraphFormat::Svg,
+        other => panic!("no format {other}"),
+    };
+    stacks::cli::graph(&(bin.stack)(), format).expect("the picture")
 }
 
 fn graph(format: &str) -> String {

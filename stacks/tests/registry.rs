@@ -25,10 +25,10 @@ fn assert_declared(name: &str, stack: &Stack, doc: &Value) {
 
 #[test]
 fn every_emitted_type_is_declared_by_a_kind() {
-    let hello = stacks::HelloStack::new();
-    let tf = hello.to_terraform().expect("hello_stack is clean");
-    assert_declared("hello_stack", &hello.stack(), &tf);
-    let web = stacks::WebStack::new();
-    let tf = web.to_terraform().expect("web_stack is clean");
-    assert_declared("web_stack", &web.stack(), &tf);
+    for bin in stacks::STACKS {
+        let stack = (bin.stack)();
+        let doc: Value =
+            infra_core::serde_json::from_str(&(bin.json)().expect("a clean stack")).expect("JSON");
+        assert_declared(bin.name, &stack, &doc);
+    }
 }
