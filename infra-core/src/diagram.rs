@@ -18,6 +18,7 @@ use crate::kinds::target_group::HealthPort;
 use crate::kinds::values::Text;
 use crate::kinds::vpc::{Nat, Network};
 use crate::registry::Stack;
+use crate::resource::{Reference, Resource};
 
 /// A node: id, label lines, style class.
 struct Node {
@@ -380,6 +381,69 @@ fn build(stack: &Stack) -> Diagram {
         }
     }
 
+    // Raw provider resources and data sources: a node each, an edge for each reference
+    // between drawn nodes, and the grants the instances hold on them.
+    for r in &stack.raw_resources {
+        d.top.push(Node {
+            id: id("raw", &r.name),
+            lines: vec![
+                format!("{} {}", r.tf_type, r.name),
+                "(provider resource)".into(),
+            ],
+            class: "raw",
+        });
+    }
+    for r in &stack.raw_data {
+        d.top.push(Node {
+            id: id("data", &r.name),
+            lines: vec![format!("data {} {}", r.tf_type, r.name)],
+            class: "raw",
+        });
+    }
+    let mut raw_refs: Vec<(String, Reference)> = Vec::new();
+    for r in &stack.raw_resources {
+        let mut refs = Vec::new();
+        r.references(&mut refs);
+        raw_refs.extend(refs.into_iter().map(|x| (id("raw", &r.name), x)));
+    }
+    for r in &stack.raw_data {
+        let mut refs = Vec::new();
+        r.references(&mut refs);
+        raw_refs.extend(refs.into_iter().map(|x| (id("data", &r.name), x)));
+    }
+    for (from, r) in raw_refs {
+        let Some(attr) = &r.attribute else { continue };
+        let target = ["raw", "data", "alb", "tg", "asg", "cert", "dns", "payload"]
+            .into_iter()
+            .map(|p| id(p, &r.name))
+            .find(|n| d.has_node(n));
+        if let Some(t) = target {
+            d.edge(&t, &from, format!("{}.{attr}", r.name));
+        }
+    }
+    for role in &stack.roles {
+        for g in &role.grants {
+            for asg in &stack.autoscaling_groups {
+                let holds = stack
+                    .launch_templates
+                    .iter()
+                    .find(|l| l.name == asg.launch_template.name())
+                    .and_then(|l| l.role.as_ref())
+                    .is_some_and(|r| r.name() == role.name);
+                if !holds {
+                    continue;
+                }
+                for on in &g.on {
+                    d.edge(
+                        &id("instances", &asg.name),
+                        &id("raw", on.name()),
+                        format!("may {} (role {})", g.actions.join(", "), role.name),
+                    );
+                }
+            }
+        }
+    }
+
     // Security group rules: one labelled edge per rule, between the holders.
     for sg in &stack.security_groups {
         let holders = sg_holders(stack, &sg.name);
@@ -447,6 +511,8 @@ fn build(stack: &Stack) -> Diagram {
                 id("alb", &o.value.resource),
                 id("tg", &o.value.resource),
                 id("asg", &o.value.resource),
+                id("raw", &o.value.resource),
+                id("data", &o.value.resource),
             ]
             .into_iter()
             .find(|n| d.has_node(n));
@@ -523,6 +589,7 @@ fn fill(class: &str) -> (&'static str, &'static str) {
         "instance" => ("box3d", "#ffffff"),
         "payload" => ("folder", "#efe3f7"),
         "outputs" => ("note", "#f5f5f5"),
+        "raw" => ("component", "#fbeee6"),
         _ => ("box", "#ffffff"),
     }
 }

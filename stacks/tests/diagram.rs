@@ -84,6 +84,23 @@ fn web_stack_shows_tls_dns_and_private_subnets() {
 }
 
 #[test]
+fn jobs_stack_shows_its_raw_resources_and_the_grant() {
+    for format in ["dot", "mermaid"] {
+        let text = graph_of("jobs_stack", format);
+        for want in [
+            "aws_sqs_queue jobs",
+            "aws_cloudwatch_metric_alarm jobs_backlog",
+            "data aws_caller_identity me",
+            "jobs.name",
+            "may sqs:SendMessage, sqs:GetQueueAttributes (role web_role)",
+            "queue_url = jobs.url",
+        ] {
+            assert!(text.contains(want), "{format} lacks {want:?}:\n{text}");
+        }
+    }
+}
+
+#[test]
 fn dot_and_mermaid_show_the_whole_architecture() {
     for format in ["dot", "mermaid"] {
         let text = graph(format);
