@@ -3,6 +3,7 @@
 //! | target                                   | escaper                  | can refuse |
 //! |------------------------------------------|--------------------------|------------|
 //! | Terraform string template (JSON syntax)  | [`terraform_template`]   | no         |
+//! | HCL quoted string in an expression       | [`hcl_string`]           | no         |
 //! | bash word, always single-quoted          | [`bash_quote`]           | NUL        |
 //! | bash word, bare when nothing needs quotes| [`bash_word`]            | NUL        |
 //! | bash comment text                        | [`bash_comment`]         | controls   |
@@ -79,6 +80,39 @@ fn no_controls(target: &'static str, s: &str) -> Result<(), Unrepresentable> {
 /// Total: every string has an escaped form.
 pub fn terraform_template(s: &str) -> String {
     s.replace("${", "$${").replace("%{", "%%{")
+}
+
+/// A quoted string of HCL's native expression syntax holding exactly `s`, for expressions
+/// we write inside a template's `${ .. }` (a raw resource's `json(..)` becomes
+/// `${jsonencode({"key" = "value"})}`): `"` and `\` escaped, newline, return and tab as
+/// `\n`, `\r`, `\t`, other control characters as `\uNNNN`, and `${` / `%{` doubled (a quoted
+/// string is a template too).
+///
+/// Spec: HCL native syntax, "Template Expressions" and its escape sequences
+/// (<https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md#template-expressions>).
+///
+/// Total: every string has a quoted form.
+pub fn hcl_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 // ---------------------------------------------------------------------------------------

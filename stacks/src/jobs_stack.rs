@@ -1,8 +1,8 @@
 // The jobs stack, written once: `stacks/src/lib.rs` includes this file as a module (the
 // `JobsStack` behind `jobs_stack`). The lab's web tier, typed, beside raw provider
 // resources: an SQS queue the instances may send to (the grant goes through the instance
-// role, scoped to the queue's ARN), a backlog alarm on it, and the account the stack
-// landed in.
+// role, scoped to the queue's ARN), its dead-letter queue, a backlog alarm on it, and the
+// account the stack landed in.
 //
 // Keep it one `use` and one `infra!` invocation, with `//` comments only.
 
@@ -35,6 +35,16 @@ infra! {
             receive_wait_time_seconds: 20,
             sqs_managed_sse_enabled: true,
             tags: { Queue: "jobs" },
+        }
+        /// Where a message goes after five failed receives, kept the maximum 14 days.
+        resource aws_sqs_queue jobs_dlq {
+            name_prefix: "jobs-dlq-",
+            message_retention_seconds: 1209600,
+            sqs_managed_sse_enabled: true,
+        }
+        resource aws_sqs_queue_redrive_policy jobs_redrive {
+            queue_url: jobs.url,
+            redrive_policy: json({ deadLetterTargetArn: jobs_dlq.arn, maxReceiveCount: 5 }),
         }
         /// Pages when work piles up: over 100 visible messages for 10 minutes.
         resource aws_cloudwatch_metric_alarm jobs_backlog {
@@ -83,6 +93,8 @@ infra! {
         output queue_url = jobs.url;
         /// The queue's ARN (for consumers' policies).
         output queue_arn = jobs.arn;
+        /// The dead-letter queue's ARN.
+        output dead_letter_queue_arn = jobs_dlq.arn;
         /// The account the stack was deployed into.
         output account_id = me.account_id;
     }

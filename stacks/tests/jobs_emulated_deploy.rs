@@ -1,7 +1,8 @@
 //! The emulated deploy of jobs_stack: its JSON, raw provider resources included, applied
 //! by the real `terraform` and AWS provider to moto on 127.0.0.1, then checked through the
 //! AWS API: the lab's generic checks (check_deploy.py), and the queue's attributes, the
-//! backlog alarm on it, the instance role's grant scoped to the queue's ARN, the account
+//! redrive policy to its dead-letter queue (a `json(..)` value), the backlog alarm on it,
+//! the instance role's grant scoped to the queue's ARN, the account
 //! output (check_jobs_deploy.py). Then destroyed, and nothing is left.
 
 use std::process::{Command, Stdio};
@@ -131,6 +132,8 @@ fn jobs_stack_applies_to_the_emulator_and_destroys_cleanly() {
             &s("queue_url"),
             "--queue-arn",
             &s("queue_arn"),
+            "--dlq-arn",
+            &s("dead_letter_queue_arn"),
             "--account",
             &s("account_id"),
         ],

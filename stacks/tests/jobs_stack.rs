@@ -38,6 +38,11 @@ fn raw_resources_sit_beside_the_typed_ones() {
     assert_eq!(q["visibility_timeout_seconds"], 60);
     assert_eq!(q["sqs_managed_sse_enabled"], true);
     assert_eq!(q["tags"], json!({ "Queue": "jobs" }));
+    // `json(..)`: Terraform encodes the document, the reference resolved at plan time.
+    assert_eq!(
+        v["resource"]["aws_sqs_queue_redrive_policy"]["jobs_redrive"]["redrive_policy"],
+        "${jsonencode({\"deadLetterTargetArn\" = aws_sqs_queue.jobs_dlq.arn, \"maxReceiveCount\" = 5})}"
+    );
     let alarm = &v["resource"]["aws_cloudwatch_metric_alarm"]["jobs_backlog"];
     assert_eq!(
         alarm["dimensions"]["QueueName"],

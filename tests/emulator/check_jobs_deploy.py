@@ -5,6 +5,8 @@ The generic checks (ASG sizes, target group wiring, instance SG admits the ALB) 
 check_deploy.py's. This script checks the raw provider resources and the grant:
   * the queue at --queue-url exists with the attributes the stack sets (visibility 60 s,
     retention 4 days, long polling 20 s, SQS-managed encryption) and its tag;
+  * its redrive policy sends a message to the dead-letter queue at --dlq-arn after 5
+    receives (the policy is the stack's `json(..)`, encoded by Terraform);
   * the backlog alarm watches that queue's ApproximateNumberOfMessagesVisible;
   * the instance role's inline policy allows exactly sqs:SendMessage and
     sqs:GetQueueAttributes on that queue's ARN, and nothing else on SQS;
@@ -64,6 +66,12 @@ def check_deployed(c: Checker, cl: dict, a: argparse.Namespace) -> None:
     c.check(tags.get("Queue") == "jobs", "the queue's own tag", str(tags))
     c.check(tags.get("Project") == "jobs-stack", "the stack's tag (provider default_tags)", str(tags))
     queue_name = arn.rsplit(":", 1)[-1]
+    try:
+        redrive = json.loads(attrs.get("RedrivePolicy", "{}"))
+    except ValueError:
+        redrive = {}
+    c.check(redrive.get("deadLetterTargetArn") == a.dlq_arn, "redrive to the dead-letter queue", str(redrive))
+    c.check(str(redrive.get("maxReceiveCount")) == "5", "after 5 receives", str(redrive))
 
     alarms = cw.describe_alarms(AlarmNames=["jobs-backlog"])["MetricAlarms"]
     if c.check(len(alarms) == 1, "the backlog alarm exists"):
@@ -106,6 +114,7 @@ def main() -> int:
     ap.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     ap.add_argument("--queue-url")
     ap.add_argument("--queue-arn")
+    ap.add_argument("--dlq-arn")
     ap.add_argument("--account")
     ap.add_argument("--role-prefix", default="jobs-stack-web-role-")
     ap.add_argument("--expect-empty", action="store_true")
@@ -115,8 +124,8 @@ def main() -> int:
     if a.expect_empty:
         check_empty(c, cl, a)
     else:
-        if not (a.queue_url and a.queue_arn and a.account):
-            ap.error("--queue-url, --queue-arn and --account are required")
+        if not (a.queue_url and a.queue_arn and a.dlq_arn and a.account):
+            ap.error("--queue-url, --queue-arn, --dlq-arn and --account are required")
         check_deployed(c, cl, a)
     for line in c.lines:
         print(line)

@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use infra_core::escape::samples::{BASH_HOSTILE, SYSTEMD_HOSTILE, TERRAFORM_HOSTILE};
 use infra_core::escape::{
-    bash_heredoc, bash_quote, bash_word, systemd_environment, systemd_quoted, systemd_text,
-    terraform_template,
+    bash_heredoc, bash_quote, bash_word, hcl_string, systemd_environment, systemd_quoted,
+    systemd_text, terraform_template,
 };
 use infra_core::userdata::{self, Part};
 use infra_core::{Image, Payload};
@@ -45,10 +45,15 @@ fn base64_decode(s: &str) -> Vec<u8> {
 /// Write `values` (each passed through `escape`) as a Terraform local in JSON syntax, as
 /// the emitter writes `main.tf.json`, and read the list back with `terraform console`.
 fn terraform_reads(name: &str, values: &[String]) -> Option<Vec<String>> {
+    let escaped: Vec<String> = values.iter().map(|v| terraform_template(v)).collect();
+    terraform_evaluates(name, serde_json::json!(escaped))
+}
+
+/// Terraform's value of `local.v`, written as `v` in JSON syntax, as a list of strings.
+fn terraform_evaluates(name: &str, v: serde_json::Value) -> Option<Vec<String>> {
     let tf = require_tool("terraform", "reads back escaped Terraform templates")?;
     let dir = scratch_dir(name);
-    let escaped: Vec<String> = values.iter().map(|v| terraform_template(v)).collect();
-    let config = serde_json::json!({ "locals": { "v": escaped } });
+    let config = serde_json::json!({ "locals": { "v": v } });
     std::fs::write(dir.join("main.tf.json"), config.to_string()).unwrap();
     let mut child = Command::new(tf)
         .args(["console", "-no-color"])
@@ -81,6 +86,22 @@ fn terraform_reads(name: &str, values: &[String]) -> Option<Vec<String>> {
     let back: Vec<String> = serde_json::from_slice(&base64_decode(b64)).expect("a JSON list");
     let _ = std::fs::remove_dir_all(&dir);
     Some(back)
+}
+
+/// Hostile values written as HCL quoted strings inside `${ .. }` (what a raw resource's
+/// `json(..)` emits) come back as themselves.
+#[test]
+fn terraform_reads_back_hostile_values_as_hcl_strings() {
+    let values: Vec<String> = TERRAFORM_HOSTILE.iter().map(|s| s.to_string()).collect();
+    let list = values
+        .iter()
+        .map(|v| hcl_string(v))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expr = serde_json::json!(format!("${{[{list}]}}"));
+    if let Some(back) = terraform_evaluates("escape-hcl-string", expr) {
+        assert_eq!(back, values);
+    }
 }
 
 #[test]

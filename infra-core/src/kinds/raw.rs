@@ -120,6 +120,10 @@ pub enum RawValue {
     Ref(AttrRef),
     /// `var(<variable>)`.
     Var(String),
+    /// `json(<value>)`: the value encoded as a JSON string by Terraform (`jsonencode`), for
+    /// the attributes the provider takes as JSON documents (policies, redrive policies),
+    /// references inside it resolved at plan time.
+    Json(Box<RawValue>),
 }
 
 impl RawValue {
@@ -133,6 +137,7 @@ impl RawValue {
             RawValue::Map(_) => "a block `{ .. }`".into(),
             RawValue::Ref(r) => format!("`{}.{}`", r.resource, r.attribute),
             RawValue::Var(v) => format!("`var({v})`"),
+            RawValue::Json(_) => "`json(..)` (a string)".into(),
         }
     }
 
@@ -161,6 +166,48 @@ impl RawValue {
             ),
             RawValue::Ref(r) => json!(r.expression_in(w)),
             RawValue::Var(v) => interp(format!("var.{v}")),
+            RawValue::Json(v) => interp(format!("jsonencode({})", v.to_hcl(w))),
+        }
+    }
+
+    /// The value as a Terraform (HCL) expression, for `jsonencode(..)`: strings quoted with
+    /// nothing in them interpolated, references as the templates they are.
+    fn to_hcl(&self, w: &dyn World) -> String {
+        match self {
+            RawValue::Str(s) => crate::escape::hcl_string(s),
+            RawValue::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+                format!("{}", *n as i64)
+            }
+            RawValue::Number(n) => format!("{n}"),
+            RawValue::Bool(b) => b.to_string(),
+            RawValue::List(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|v| v.to_hcl(w))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            RawValue::Map(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{} = {}", crate::escape::hcl_string(k), v.to_hcl(w)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            // A reference's expression is a template: `${aws_sqs_queue.dlq.arn}` is the
+            // bare traversal; `http://${aws_lb.front.dns_name}/` a quoted HCL string,
+            // which is a template too.
+            RawValue::Ref(r) => {
+                let e = r.expression_in(w);
+                match e.strip_prefix("${").and_then(|x| x.strip_suffix('}')) {
+                    Some(bare) if !bare.contains("${") && !bare.contains('}') => bare.to_string(),
+                    _ => format!("\"{e}\""),
+                }
+            }
+            RawValue::Var(v) => format!("var.{v}"),
+            RawValue::Json(v) => format!("jsonencode({})", v.to_hcl(w)),
         }
     }
 }
@@ -448,6 +495,7 @@ impl Checker<'_> {
             // A reference or variable is typed by Terraform at plan time.
             (_, RawValue::Ref(_) | RawValue::Var(_)) | (Type::Dynamic, _) => {}
             (Type::String, RawValue::Str(_) | RawValue::Number(_) | RawValue::Bool(_)) => {}
+            (Type::String, RawValue::Json(_)) => {}
             (Type::Number, RawValue::Number(_)) | (Type::Bool, RawValue::Bool(_)) => {}
             (Type::Number, RawValue::Str(s)) if s.trim().parse::<f64>().is_ok() => {}
             (Type::Bool, RawValue::Str(s)) if s == "true" || s == "false" => {}
@@ -600,6 +648,7 @@ fn value_references(v: &RawValue, at: &Location, out: &mut Vec<Reference>) {
             }
         }
         RawValue::Map(entries) => references(entries, at, out),
+        RawValue::Json(inner) => value_references(inner, &at.nth(0), out),
         _ => {}
     }
 }

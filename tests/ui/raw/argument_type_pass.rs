@@ -7,6 +7,7 @@ infra! {
             visibility_timeout_seconds: "60",
             fifo_queue: false,
             tags: { Team: "web" },
+            redrive_allow_policy: json({ redrivePermission: "denyAll" }),
         }
         resource aws_lb_target_group tg { port: 80, protocol: "HTTP", health_check: { path: "/health" } }
         data aws_iam_policy_document doc { statement: [{ actions: ["sqs:SendMessage"] }] }

@@ -2,8 +2,10 @@
 //! resource or data source of hashicorp/aws by its Terraform type. Values: strings,
 //! numbers, `true`/`false`, `[..]`, `{ key: value }` (maps, objects and nested blocks;
 //! `[{ .. }, { .. }]` repeats a block), `<resource>.<attribute>` of any resource of the
-//! stack, `var(<variable>)`, and `{ rust expression }` (anything `Into<RawValue>`). The
-//! schema checks are the kind's (`infra_core::kinds::raw`), on the model.
+//! stack, `var(<variable>)`, `json(<value>)` (Terraform's `jsonencode` of the value, for
+//! the attributes that take JSON documents), and `{ rust expression }` (anything
+//! `Into<RawValue>`). The schema checks are the kind's (`infra_core::kinds::raw`), on the
+//! model.
 
 use std::marker::PhantomData;
 
@@ -161,6 +163,15 @@ fn value(lx: &mut Lower, v: &Value, at: &Location, owner: &str) -> Option<RawVal
                 attribute: attr.text.clone(),
             })
         }
+        Value::Call(f, args, _) if f == "json" => match args.as_slice() {
+            // The inner value has a location of its own: a `{ expr }` inside stands for
+            // the inner value, not for the `json(..)`.
+            [arg] => RawValue::Json(Box::new(value(lx, arg, &at.nth(0), owner)?)),
+            _ => {
+                lx.err(v.sp(), "expected `json(<value>)` with one value");
+                return None;
+            }
+        },
         Value::Call(f, args, _) if f == "var" => match args.as_slice() {
             [arg] => RawValue::Var(lx.name(arg, at, "variable")?),
             _ => {
@@ -179,7 +190,7 @@ fn value(lx: &mut Lower, v: &Value, at: &Location, owner: &str) -> Option<RawVal
         }
         _ => {
             lx.expected(
-                &format!("a value for {owner}: a string, a number, `true`/`false`, `[..]`, `{{ key: value }}`, `<resource>.<attribute>`, `var(<variable>)` or `{{ expr }}`"),
+                &format!("a value for {owner}: a string, a number, `true`/`false`, `[..]`, `{{ key: value }}`, `<resource>.<attribute>`, `var(<variable>)`, `json(<value>)` or `{{ expr }}`"),
                 v,
             );
             return None;
@@ -239,6 +250,10 @@ fn value_rust(g: &Gen, v: &RawValue, at: &Location) -> TokenStream {
             }))
         }
         RawValue::Var(v) => quote!(::infra_core::RawValue::Var(::std::string::String::from(#v))),
+        RawValue::Json(inner) => {
+            let inner = value_rust(g, inner, &at.nth(0));
+            quote!(::infra_core::RawValue::Json(::std::boxed::Box::new(#inner)))
+        }
     }
 }
 
