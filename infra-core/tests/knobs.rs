@@ -70,7 +70,12 @@ fn knobs_read_their_variables_in_the_json() {
 fn validations_mirror_the_checks_with_their_rule_names() {
     let doc = to_terraform(&knobbed()).unwrap();
     let desired = validations(&doc, "desired");
-    assert_eq!(desired.len(), 1, "{desired:?}");
+    assert_eq!(desired.len(), 2, "{desired:?}");
+    assert_eq!(
+        desired[0]["condition"],
+        "${var.desired >= 0 && floor(var.desired) == var.desired}"
+    );
+    let desired = &desired[1..];
     assert_eq!(
         desired[0]["condition"],
         "${var.min_size <= var.desired && var.desired <= var.max_size}"
@@ -79,10 +84,10 @@ fn validations_mirror_the_checks_with_their_rule_names() {
         .as_str()
         .unwrap()
         .starts_with("asg-size: desired capacity of web_asg must be between min (${var.min_size}) and max (${var.max_size})"));
-    // Each constraint on one variable: min has none of its own when desired is a variable.
-    assert!(validations(&doc, "min_size").is_empty());
+    // Each order constraint on one variable: min has none when desired is a variable.
+    assert_eq!(validations(&doc, "min_size").len(), 1, "whole number only");
     let max = validations(&doc, "max_size");
-    assert_eq!(max[0]["condition"], "${var.max_size >= 1}");
+    assert_eq!(max[1]["condition"], "${var.max_size >= 1}");
     let cpu = validations(&doc, "cpu_target");
     assert_eq!(
         cpu[0]["condition"],
@@ -130,8 +135,8 @@ fn literal_sides_are_written_into_the_conditions() {
     s.autoscaling_groups[0].desired = Knob::Variable("desired".into());
     let doc = to_terraform(&s).unwrap();
     let v = validations(&doc, "desired");
-    assert_eq!(v[0]["condition"], "${2 <= var.desired && var.desired <= 4}");
-    assert!(v[0]["error_message"]
+    assert_eq!(v[1]["condition"], "${2 <= var.desired && var.desired <= 4}");
+    assert!(v[1]["error_message"]
         .as_str()
         .unwrap()
         .starts_with("asg-size: desired capacity of web_asg must be between min (2) and max (4)"));
@@ -142,7 +147,7 @@ fn literal_sides_are_written_into_the_conditions() {
     let doc = to_terraform(&s).unwrap();
     let v = validations(&doc, "max_size");
     assert_eq!(
-        v[0]["condition"],
+        v[1]["condition"],
         "${var.max_size >= 1 && 2 <= var.max_size}"
     );
 }

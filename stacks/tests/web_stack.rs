@@ -130,10 +130,12 @@ fn instances_are_private_arm64_and_reach_s3_through_the_endpoint() {
         v["data"]["aws_ssm_parameter"]["web_ami"]["name"],
         "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
     );
+    // The instance type is a knob: a variable, Graviton by default and by validation.
     assert_eq!(
         r["aws_launch_template"]["web"]["instance_type"],
-        "t4g.micro"
+        "${var.instance_type}"
     );
+    assert_eq!(v["variable"]["instance_type"]["default"], "t4g.micro");
     assert_eq!(
         v["variable"]["site_artifact"]["default"],
         "target/aarch64-unknown-linux-gnu/release/webapp"

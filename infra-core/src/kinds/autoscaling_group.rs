@@ -220,6 +220,24 @@ impl Resource for AutoScalingGroup {
                 message,
             })
         };
+        // What the model's `u32` guarantees: a whole number of instances.
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, what) in [
+            (&self.min, "min size"),
+            (&self.desired, "desired capacity"),
+            (&self.max, "max size"),
+        ] {
+            let Some(v) = k.variable().filter(|v| !seen.contains(v)) else {
+                continue;
+            };
+            seen.push(v);
+            push(
+                v,
+                &ASG_SIZE,
+                format!("var.{v} >= 0 && floor(var.{v}) == var.{v}"),
+                format!("{what} of {n} must be a whole number of instances, got ${{var.{v}}}."),
+            );
+        }
         if let Some(v) = self.desired.variable() {
             push(
                 v,
