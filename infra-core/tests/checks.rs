@@ -321,7 +321,7 @@ cases! {
             s.autoscaling_groups[0].desired = 0.into();
         }
     cpu_target_variable_default: "cpu-target" at ("web_asg", "scale")
-        says ["150 (the default of variable `cpu_target`)", "(0, 100]"]
+        says ["150 % (the default of variable `cpu_target`)", "(0, 100]"]
         also []
         => |s| {
             knob_var(&mut s, "cpu_target", VarType::Number, Some("150"));

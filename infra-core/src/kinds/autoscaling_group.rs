@@ -189,10 +189,7 @@ impl Resource for AutoScalingGroup {
                     Violation::new(
                         &CPU_TARGET,
                         me.at(SCALE),
-                        format!(
-                            "average CPU target {} % is outside (0, 100]",
-                            k.describe(&t)
-                        ),
+                        format!("average CPU target {t} %{} is outside (0, 100]", k.whence()),
                     )
                     .help("use a percentage such as 50"),
                 );
