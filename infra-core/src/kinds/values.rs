@@ -379,3 +379,39 @@ pub fn in_zone(name: &str, zone: &str) -> bool {
     let (n, z) = (dns_name(name), dns_name(zone));
     !z.is_empty() && (n == z || n.ends_with(&format!(".{z}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knob_values_from_variable_defaults() {
+        assert_eq!(u32::from_default("2"), Some(2));
+        assert_eq!(u32::from_default("2.0"), Some(2));
+        assert_eq!(u32::from_default("2.5"), None);
+        assert_eq!(u32::from_default("-1"), None);
+        assert_eq!(u32::from_default("many"), None);
+        assert_eq!(f64::from_default("50.5"), Some(50.5));
+        assert_eq!(f64::from_default("inf"), None);
+        assert_eq!(
+            String::from_default("t3.micro").as_deref(),
+            Some("t3.micro")
+        );
+    }
+
+    #[test]
+    fn knobs_render_as_literals_or_variable_reads() {
+        let lit: Knob<u32> = 4.into();
+        let var: Knob<u32> = Knob::Variable("max_size".into());
+        assert_eq!(lit.tf(), serde_json::json!(4));
+        assert_eq!(var.tf(), serde_json::json!("${var.max_size}"));
+        assert_eq!((lit.hcl(), var.hcl()), ("4".into(), "var.max_size".into()));
+        assert_eq!(var.template(), "${var.max_size}");
+        assert_eq!(var.describe(&4), "4 (the default of variable `max_size`)");
+        assert_eq!(lit.describe(&4), "4");
+        assert_eq!(var.to_string(), "var(max_size)");
+        let ty: Knob<String> = "t3.micro".into();
+        assert_eq!(ty.hcl(), "\"t3.micro\"");
+        assert_eq!(Knob::<f64>::Literal(50.0).template(), "50");
+    }
+}
