@@ -48,13 +48,25 @@ pub fn drivers(stack: &Stack) -> Vec<String> {
         let Some(lt) = stack.get::<LaunchTemplate>(&g.launch_template) else {
             continue;
         };
-        let (lo, hi) = (g.min.max(g.desired) as f64, g.max as f64);
+        // Knobs read from variables count at their defaults.
+        let w = stack.world();
+        let size = |k: &crate::kinds::values::Knob<u32>| k.value(w).unwrap_or(0);
+        let (lo, hi) = (
+            size(&g.min).max(size(&g.desired)) as f64,
+            size(&g.max) as f64,
+        );
         let range = |each: f64| format!("${:.2}-{:.2}", each * lo, each * hi);
-        match instance_hourly(&lt.instance_type) {
+        let ty = lt.instance_type.label(w);
+        match lt
+            .instance_type
+            .value(w)
+            .as_deref()
+            .and_then(instance_hourly)
+        {
             Some(h) => out.push(format!(
                 "{}: {} x {} instances: {}/month",
                 g.name,
-                lt.instance_type,
+                ty,
                 if lo == hi {
                     format!("{lo}")
                 } else {
@@ -64,7 +76,7 @@ pub fn drivers(stack: &Stack) -> Vec<String> {
             )),
             None => out.push(format!(
                 "{}: {} x {}-{} instances: see EC2 pricing",
-                g.name, lt.instance_type, lo, hi
+                g.name, ty, lo, hi
             )),
         }
         if public_subnets(stack, g) {

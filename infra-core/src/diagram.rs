@@ -94,6 +94,7 @@ fn rule_label(sg: &str, dir: &str, r: &Rule) -> String {
 }
 
 fn build(stack: &Stack) -> Diagram {
+    let w = stack.world();
     let mut d = Diagram {
         title: format!("{} ({})", stack.name, stack.region),
         top: Vec::new(),
@@ -189,14 +190,20 @@ fn build(stack: &Stack) -> Diagram {
                 format!("Auto Scaling group {}", asg.name),
                 format!(
                     "min {} / desired {} / max {}",
-                    asg.min, asg.desired, asg.max
+                    asg.min.label(w),
+                    asg.desired.label(w),
+                    asg.max.label(w)
                 ),
             ];
             if let Some(lt) = lt {
-                lines.push(format!("{}, {}", lt.instance_type, image_label(lt)));
+                lines.push(format!(
+                    "{}, {}",
+                    lt.instance_type.label(w),
+                    image_label(lt)
+                ));
             }
-            if let Some(Scaling::CpuAverage(p)) = asg.scale {
-                lines.push(format!("scale: average CPU {p} %"));
+            if let Some(Scaling::CpuAverage(p)) = &asg.scale {
+                lines.push(format!("scale: average CPU {} %", p.label(w)));
             }
             c.nodes.push(Node {
                 id: id("asg", &asg.name),
@@ -234,7 +241,7 @@ fn build(stack: &Stack) -> Diagram {
                         id: format!("inst_{}_{i}", asg.name),
                         lines: vec![
                             "EC2 instances".into(),
-                            lt.map(|l| l.instance_type.clone()).unwrap_or_default(),
+                            lt.map(|l| l.instance_type.label(w)).unwrap_or_default(),
                         ],
                         class: "instance",
                     }],

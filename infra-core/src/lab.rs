@@ -120,11 +120,11 @@ pub fn lab_stack(spec: PayloadSpec<'_>, port: u32) -> Stack {
     s.albs.push(alb);
 
     let mut asg = AutoScalingGroup::new("web_asg", lt_ref, vpc);
-    asg.min = 2;
-    asg.desired = 2;
-    asg.max = 4;
+    asg.min = 2.into();
+    asg.desired = 2.into();
+    asg.max = 4.into();
     asg.target_groups.push(tg_ref);
-    asg.scale = Some(Scaling::CpuAverage(50.0));
+    asg.scale = Some(Scaling::CpuAverage(50.0.into()));
     s.autoscaling_groups.push(asg);
 
     let mut dns = Output::new("alb_dns", &alb_ref.dns_name());

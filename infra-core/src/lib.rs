@@ -53,13 +53,13 @@ pub use kinds::payload::Payload;
 pub use kinds::raw::{Raw, RawData, RawResource, RawValue};
 pub use kinds::security_group::{Direction, Peer, Protocol, Rule, SecurityGroup};
 pub use kinds::target_group::{HealthCheck, HealthPort, TargetGroup};
-pub use kinds::values::Text;
+pub use kinds::values::{Knob, KnobValue, Text};
 pub use kinds::variable::{VarType, Variable};
 pub use kinds::vpc::{Nat, Network, Vpc};
 pub use location::{Field, Location};
 pub use naming::kebab;
 pub use registry::Stack;
-pub use resource::{Arn, Attr, AttrRef, Id, Kind, Ref, Resource, Str, Waiver, World};
+pub use resource::{Arn, Attr, AttrRef, Id, Kind, Ref, Resource, Str, Validation, Waiver, World};
 
 /// Re-exported so that generated code can name `serde_json::Value` without the user
 /// depending on serde_json.

@@ -173,6 +173,10 @@ pub trait Resource: Any + Sized {
     /// Every literal value it sets on an attribute of a Terraform type, for the one check
     /// of literal values against the AWS API's constraints (`check::constraints`).
     fn api_values<'a>(&'a self, _out: &mut Vec<ApiValue<'a>>) {}
+    /// The Terraform `validation` blocks its knobs need on the variables they read: the
+    /// plan-time mirror of its checks (same rule names), for values set with `-var` or a
+    /// tfvars file, which the compile-time checks never see.
+    fn validations(&self, _w: &dyn World, _out: &mut Vec<Validation>) {}
     /// Its Terraform resources (and the data sources, locals and variables they need).
     fn emit(&self, w: &dyn World, doc: &mut Doc);
 }
@@ -198,6 +202,19 @@ impl<'a> ApiValue<'a> {
             value,
         }
     }
+}
+
+/// A Terraform `validation` block on an input variable, mirroring a check: the emitter
+/// appends it to `variable.<variable>.validation`, its error message prefixed with the
+/// rule name (`asg-size: desired capacity of web_asg must be ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation {
+    pub variable: String,
+    pub rule: &'static CheckRule,
+    /// An HCL expression (without `${}`); Terraform 1.9+ lets it read other variables.
+    pub condition: String,
+    /// The message after the rule name; a Terraform template (`${var.max}` allowed).
+    pub message: String,
 }
 
 /// A reference held by a resource: the name it uses, where, and the kind it must be.

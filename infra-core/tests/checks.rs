@@ -99,6 +99,22 @@ fn with_private_subnets(s: &mut Stack) {
     s.vpcs[0].private_subnets = vec!["10.0.11.0/24".into(), "10.0.12.0/24".into()];
 }
 
+/// Declare a variable and make a knob of the lab read it.
+fn knob_var(s: &mut Stack, name: &str, ty: VarType, default: Option<&str>) -> Knob<String> {
+    s.variables.push(Variable {
+        name: name.into(),
+        doc: None,
+        ty,
+        default: default.map(Into::into),
+    });
+    Knob::Variable(name.into())
+}
+
+fn num_knob(s: &mut Stack, name: &str, default: Option<&str>) -> Knob<u32> {
+    knob_var(s, name, VarType::Number, default);
+    Knob::Variable(name.into())
+}
+
 /// One `#[test]` per case, and `CASE_RULES`: the rule of every case, in order.
 macro_rules! cases {
     ($(
@@ -321,15 +337,61 @@ cases! {
     asg_size_min_over_desired: "asg-size" at ("web_asg", "min")
         says ["min size 3", "desired capacity 2"]
         also []
-        => |s| { s.autoscaling_groups[0].min = 3; }
+        => |s| { s.autoscaling_groups[0].min = 3.into(); }
     asg_size_desired_over_max: "asg-size" at ("web_asg", "desired")
         says ["desired capacity 5", "max size 4"]
         also []
-        => |s| { s.autoscaling_groups[0].desired = 5; }
+        => |s| { s.autoscaling_groups[0].desired = 5.into(); }
     cpu_target: "cpu-target" at ("web_asg", "scale")
         says ["150", "(0, 100]"]
         also []
-        => |s| { s.autoscaling_groups[0].scale = Some(Scaling::CpuAverage(150.0)); }
+        => |s| { s.autoscaling_groups[0].scale = Some(Scaling::CpuAverage(150.0.into())); }
+    // ---- knobs read from variables: the checks use the default ----------------------
+    knob_default_missing: "knob-default" at ("web_asg", "desired")
+        says ["variable `desired`", "desired capacity of `web_asg`", "no default"]
+        also []
+        => |s| { s.autoscaling_groups[0].desired = num_knob(&mut s, "desired", None); }
+    knob_default_not_whole: "knob-default" at ("web_asg", "max")
+        says ["default `2.5` of variable `max_size`", "a whole number"]
+        also []
+        => |s| { s.autoscaling_groups[0].max = num_knob(&mut s, "max_size", Some("2.5")); }
+    asg_size_variable_default: "asg-size" at ("web_asg", "desired")
+        says ["desired capacity 9 (the default of variable `desired`)", "max size 4"]
+        also []
+        => |s| { s.autoscaling_groups[0].desired = num_knob(&mut s, "desired", Some("9")); }
+    asg_size_variable_max_zero: "asg-size" at ("web_asg", "max")
+        says ["max size is 0 (the default of variable `max_size`)"]
+        also []
+        => |s| {
+            s.autoscaling_groups[0].max = num_knob(&mut s, "max_size", Some("0"));
+            s.autoscaling_groups[0].min = 0.into();
+            s.autoscaling_groups[0].desired = 0.into();
+        }
+    cpu_target_variable_default: "cpu-target" at ("web_asg", "scale")
+        says ["150 % (the default of variable `cpu_target`)", "(0, 100]"]
+        also []
+        => |s| {
+            knob_var(&mut s, "cpu_target", VarType::Number, Some("150"));
+            s.autoscaling_groups[0].scale = Some(Scaling::CpuAverage(Knob::Variable("cpu_target".into())));
+        }
+    instance_type_variable_default: "instance-type" at ("web", "instance_type")
+        says ["`t2.huge` (the default of variable `instance_type`)", "`huge` is not an instance size"]
+        also []
+        => |s| {
+            s.launch_templates[0].instance_type =
+                knob_var(&mut s, "instance_type", VarType::String, Some("t2.huge"));
+        }
+    arch_mismatch_variable_default: "arch-mismatch" at ("web", "instance_type")
+        says ["`t4g.micro` (the default of variable `instance_type`) is arm64", "amazon_linux_2023"]
+        also []
+        => |s| {
+            s.launch_templates[0].instance_type =
+                knob_var(&mut s, "instance_type", VarType::String, Some("t4g.micro"));
+        }
+    knob_wrong_variable_type: "wrong-kind-reference" at ("web_asg", "min")
+        says ["variable `admin_cidr` is of type cidr", "number"]
+        also []
+        => |s| { s.autoscaling_groups[0].min = Knob::Variable("admin_cidr".into()); }
     variable_default_world: "variable-default" at ("admin_cidr", "default")
         says ["`admin_cidr`", "whole internet"]
         also []

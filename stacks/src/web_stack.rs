@@ -19,6 +19,19 @@ infra! {
         /// validation records.
         variable zone_name: string = "example.com";
 
+        // The knobs: set them with `-var` or a tfvars file. The checks below use the
+        // defaults; the variables' validation blocks repeat them at plan time.
+        /// The instance type: Graviton (arm64), like the image and the payload.
+        variable instance_type: string = "t4g.micro";
+        /// The fewest instances the group runs.
+        variable min_size: number = 2;
+        /// The instances at creation (the scaling policy owns it afterwards).
+        variable desired: number = 2;
+        /// The most instances the group runs.
+        variable max_size: number = 4;
+        /// The average CPU utilisation the group scales to hold, in percent.
+        variable cpu_target: number = 50;
+
         /// Public subnets for the load balancer, private ones (no public IPs) for the
         /// instances, which fetch their payload through the S3 gateway endpoint: no NAT.
         vpc main {
@@ -50,7 +63,7 @@ infra! {
         /// Amazon Linux 2023 on Graviton.
         launch_template web {
             image: amazon_linux_2023_arm64,
-            instance_type: t4g.micro,
+            instance_type: var(instance_type),
             security_groups: [web_sg],
             role: web_role,
             run: site,
@@ -69,13 +82,13 @@ infra! {
         /// The domain points at the load balancer.
         alias_record site_dns { domain: var(domain_name), zone: var(zone_name), to: front }
 
-        /// 2 to 4 instances on the private subnets, CPU held at 50 %.
+        /// 2 to 4 instances on the private subnets, CPU held at 50 % (the defaults).
         autoscaling_group web_asg {
             launch_template: web,
             subnets: main.private_subnets,
-            min: 2, desired: 2, max: 4,
+            min: var(min_size), desired: var(desired), max: var(max_size),
             target_groups: [app],
-            scale: cpu_average(50),
+            scale: cpu_average(var(cpu_target)),
         }
 
         /// The site.

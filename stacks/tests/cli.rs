@@ -57,7 +57,7 @@ fn out_writes_nothing_when_the_checks_fail() {
     let dir = scratch_dir("cli-out-fail");
     let target = dir.join("deploy");
     let mut stack = stacks::HelloStack::new().stack();
-    stack.autoscaling_groups[0].desired = 9;
+    stack.autoscaling_groups[0].desired = 9.into();
     let failing = stack.clone();
     let code = run_with(
         "hello_stack",

@@ -68,7 +68,10 @@ const WEB_MUST_SHOW: &[&str] = &[
     "private subnet 10.0.11.0/24 (AZ 1)",
     "private subnet 10.0.12.0/24 (AZ 2)",
     "S3 gateway endpoint",
-    "t4g.micro, amazon_linux_2023_arm64 (latest)",
+    // Knobs show their default and the variable that sets them.
+    "t4g.micro (var.instance_type), amazon_linux_2023_arm64 (latest)",
+    "min 2 (var.min_size) / desired 2 (var.desired) / max 4 (var.max_size)",
+    "scale: average CPU 50 (var.cpu_target) %",
     "alb_sg ingress tcp/443",
     "url = site_dns.url",
 ];

@@ -76,10 +76,9 @@ pub const PUBLIC_SUBNETS_WITHOUT_IPS: CheckRule = CheckRule::new(
     "public-subnets-without-ips",
     "instances on the public subnets of a VPC with private subnets, where they get no public IP",
 );
-pub const ARCH_MISMATCH: CheckRule = CheckRule::new(
-    "arch-mismatch",
-    "instance type, image and payload built for different CPU architectures",
-);
+/// Declared beside [`Arch`] (a launch template's instance type variable mirrors it at plan
+/// time); checked here.
+pub use crate::kinds::image::ARCH_MISMATCH;
 
 pub const RULES: &[&CheckRule] = &[
     &TARGET_PORT_MISMATCH,
@@ -681,15 +680,20 @@ fn private_egress(s: &Stack, out: &mut Sink) {
 fn architectures(s: &Stack, out: &mut Sink) {
     for lt in &s.launch_templates {
         let image = lt.image.arch();
-        if let Some(ty) = Arch::of_instance_type(&lt.instance_type) {
+        let w = s.world();
+        let it = lt.instance_type.value(w);
+        if let Some((it, ty)) = it
+            .as_ref()
+            .and_then(|t| Some((t, Arch::of_instance_type(t)?)))
+        {
             if ty != image {
                 out.push(
                     Violation::new(
                         &ARCH_MISMATCH,
                         lt.loc().at(lt_kind::INSTANCE_TYPE),
                         format!(
-                            "instance type `{}` is {}, but image `{}` of launch template `{}` is {}: the instances would not launch",
-                            lt.instance_type,
+                            "instance type `{it}`{} is {}, but image `{}` of launch template `{}` is {}: the instances would not launch",
+                            lt.instance_type.whence(),
                             ty.keyword(),
                             lt.image.keyword(),
                             lt.name,

@@ -15,7 +15,7 @@ use crate::diag::Violations;
 use crate::escape::terraform_template;
 use crate::kinds::bucket::{access_log_prefix, private_bucket};
 use crate::registry::{Stack, Visit};
-use crate::resource::{Resource, Waiver, World};
+use crate::resource::{Resource, Validation, Waiver, World};
 pub use crate::tf::STACK_TAGS;
 use crate::tf::{lit, Doc};
 
@@ -106,8 +106,45 @@ pub fn to_terraform_unchecked(stack: &Stack) -> Value {
     for o in &stack.outputs {
         o.emit(stack.world(), &mut doc);
     }
+    validations(stack, &mut doc);
     record_waivers(stack, &mut doc);
     doc.finish()
+}
+
+struct Validations<'s> {
+    world: &'s dyn World,
+    out: Vec<Validation>,
+}
+
+impl Visit<'_> for Validations<'_> {
+    fn visit<T: Resource>(&mut self, r: &T) {
+        r.validations(self.world, &mut self.out);
+    }
+}
+
+/// Every kind's knob validations, appended to the variables they guard (after the
+/// variable's own, in registry and declaration order).
+fn validations(stack: &Stack, doc: &mut Doc) {
+    let mut v = Validations {
+        world: stack.world(),
+        out: Vec::new(),
+    };
+    stack.visit(&mut v);
+    for val in v.out {
+        let Some(Value::Object(body)) = doc.variable.get_mut(&val.variable) else {
+            continue; // an undeclared variable: the checks refuse the stack
+        };
+        let block = json!({
+            "condition": format!("${{{}}}", val.condition),
+            "error_message": format!("{}: {}", val.rule.name, val.message),
+        });
+        match body.get_mut("validation") {
+            Some(Value::Array(list)) => list.push(block),
+            _ => {
+                body.insert("validation".into(), Value::Array(vec![block]));
+            }
+        }
+    }
 }
 
 /// Each resource that carries waivers gets them as a `//` comment in its body.

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::kinds::autoscaling_group::AutoScalingGroup;
 use crate::kinds::launch_template::LaunchTemplate;
+use crate::kinds::values::Knob;
 use crate::kinds::vpc::{azs_local, Vpc};
 use crate::registry::Stack;
 use crate::tf::Doc;
@@ -29,23 +30,25 @@ pub const ALTERNATIVE_TYPES: &[&str] = &[
     "m7i.large",
 ];
 
-/// The instance types launched into a VPC's subnets, sorted and distinct.
-pub fn instance_types(stack: &Stack, vpc: &Vpc) -> Vec<String> {
-    let mut types: Vec<String> = stack
+/// The instance types launched into a VPC's subnets, sorted and distinct: literals, and
+/// variables (whose value the plan knows, so the lookup uses `var.<name>`).
+pub fn instance_types(stack: &Stack, vpc: &Vpc) -> Vec<Knob<String>> {
+    let mut types: Vec<Knob<String>> = stack
         .all::<AutoScalingGroup>()
         .iter()
         .filter(|g| g.subnets.name() == vpc.name)
         .filter_map(|g| stack.get::<LaunchTemplate>(&g.launch_template))
         .map(|lt| lt.instance_type.clone())
         .collect();
-    types.sort();
+    types.sort_by_key(|k| (k.variable().is_some(), k.to_string()));
     types.dedup();
     types
 }
 
-/// The AZs (of `names`) where `ty` is offered, from the offerings `o`, as an expression.
+/// The AZs (of `names`) where the type `ty` (an HCL expression: `"t2.micro"`, `var.x`) is
+/// offered, from the offerings `o`, as an expression.
 fn offered(o: &str, ty: &str, names: &str) -> String {
-    format!("setintersection({names}, [for i, t in {o}.instance_types : {o}.locations[i] if t == \"{ty}\"])")
+    format!("setintersection({names}, [for i, t in {o}.instance_types : {o}.locations[i] if t == {ty}])")
 }
 
 /// Define `local.<vpc>_azs` for every VPC, with the offerings lookup and its plan-time
@@ -62,16 +65,18 @@ pub fn emit(stack: &Stack, doc: &mut Doc) {
                 .insert(local.into(), json!(format!("${{sort({names})}}")));
             continue;
         }
-        let mut wanted = types.clone();
+        let literal = |t: &str| types.contains(&Knob::Literal(t.to_string()));
+        let mut wanted: Vec<Value> = types.iter().map(Knob::tf).collect();
         wanted.extend(
             ALTERNATIVE_TYPES
                 .iter()
-                .map(|t| t.to_string())
-                .filter(|t| !types.contains(t)),
+                .filter(|t| !literal(t))
+                .map(|t| json!(t)),
         );
         let data = format!("data.aws_ec2_instance_type_offerings.{n}");
-        let per_type =
-            |o: &str| -> Vec<String> { types.iter().map(|t| offered(o, t, names)).collect() };
+        let per_type = |o: &str| -> Vec<String> {
+            types.iter().map(|t| offered(o, &t.hcl(), names)).collect()
+        };
         let zones = |o: &str| -> String {
             let sets = per_type(o);
             if sets.len() == 1 {
@@ -82,16 +87,26 @@ pub fn emit(stack: &Stack, doc: &mut Doc) {
         };
         let alternatives = ALTERNATIVE_TYPES
             .iter()
-            .filter(|t| !types.iter().any(|u| u == *t))
+            .filter(|t| !literal(t))
             .map(|t| format!("\"{t}\""))
             .collect::<Vec<_>>()
             .join(", ");
+        // A type read from a variable is no alternative to itself.
+        let not_chosen: String = types
+            .iter()
+            .filter_map(Knob::variable)
+            .map(|v| format!("a != var.{v} && "))
+            .collect();
         let alternative = format!(
-            "try([for a in [{alternatives}] : a if length({}) >= 2][0], \"none of {}\")",
-            offered("self", "${a}", names).replace("\"${a}\"", "a"),
+            "try([for a in [{alternatives}] : a if {not_chosen}length({}) >= 2][0], \"none of {}\")",
+            offered("self", "a", names),
             alternatives.replace('"', "")
         );
-        let listed = types.join(", ");
+        let listed = types
+            .iter()
+            .map(Knob::template)
+            .collect::<Vec<_>>()
+            .join(", ");
         doc.data(
             "aws_ec2_instance_type_offerings",
             n,

@@ -7,10 +7,13 @@ use crate::diag::{CheckRule, Sink, Violation};
 use crate::kinds::image::Image;
 use crate::kinds::launch_template::LaunchTemplate;
 use crate::kinds::target_group::TargetGroup;
+use crate::kinds::values::Knob;
 use crate::kinds::vpc::{private_subnet_ids, subnet_ids, Vpc};
 use crate::location::Field;
 use crate::naming::kebab;
-use crate::resource::{ApiValue, Attr, Kind, KindInfo, Ref, Reference, Resource, Str, World};
+use crate::resource::{
+    ApiValue, Attr, Kind, KindInfo, Ref, Reference, Resource, Str, Validation, World,
+};
 use crate::schema::Literal;
 use crate::tf::{interp, Doc};
 
@@ -37,8 +40,9 @@ pub const CPU_TARGET: CheckRule = CheckRule::new("cpu-target", "a CPU target out
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scaling {
-    /// Target tracking on the group's average CPU utilisation, in percent.
-    CpuAverage(f64),
+    /// Target tracking on the group's average CPU utilisation, in percent (a number, or a
+    /// `number` variable: `cpu_average(var(cpu_target))`).
+    CpuAverage(Knob<f64>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,9 +54,10 @@ pub struct AutoScalingGroup {
     pub subnets: Ref<Vpc>,
     /// The VPC's private subnets (`main.private_subnets`) rather than its public ones.
     pub private_subnets: bool,
-    pub min: u32,
-    pub desired: u32,
-    pub max: u32,
+    /// The sizes: numbers, or `number` variables (`var(desired)`).
+    pub min: Knob<u32>,
+    pub desired: Knob<u32>,
+    pub max: Knob<u32>,
     pub target_groups: Vec<Ref<TargetGroup>>,
     pub scale: Option<Scaling>,
     /// Seconds before the load balancer's health checks count for a new instance; `None`
@@ -68,9 +73,9 @@ impl AutoScalingGroup {
             launch_template,
             subnets,
             private_subnets: false,
-            min: 1,
-            desired: 1,
-            max: 1,
+            min: Knob::Literal(1),
+            desired: Knob::Literal(1),
+            max: Knob::Literal(1),
             target_groups: Vec::new(),
             scale: None,
             health_check_grace_secs: None,
@@ -112,55 +117,83 @@ impl Resource for AutoScalingGroup {
         for (i, tg) in self.target_groups.iter().enumerate() {
             out.push(Reference::to(me.at(TARGET_GROUPS).nth(i), tg));
         }
+        out.extend(self.min.reference(me.at(MIN)));
+        out.extend(self.desired.reference(me.at(DESIRED)));
+        out.extend(self.max.reference(me.at(MAX)));
+        if let Some(Scaling::CpuAverage(t)) = &self.scale {
+            out.extend(t.reference(me.at(SCALE)));
+        }
     }
 
-    fn check(&self, _w: &dyn World, out: &mut Sink) {
+    fn check(&self, w: &dyn World, out: &mut Sink) {
         let me = self.loc();
-        if self.max < 1 {
+        let n = &self.name;
+        let size = |k: &Knob<u32>, f: Field, what: &str, out: &mut Sink| {
+            k.checked(w, out, || me.at(f), || format!("{what} of `{n}`"))
+        };
+        let min = size(&self.min, MIN, "min size", out);
+        // `desired` defaults to min: the same variable is reported once.
+        let desired = if self.desired.variable().is_some() && self.desired == self.min {
+            self.desired.value(w)
+        } else {
+            size(&self.desired, DESIRED, "desired capacity", out)
+        };
+        let max = size(&self.max, MAX, "max size", out);
+        if max == Some(0) {
             out.push(
                 Violation::new(
                     &ASG_SIZE,
                     me.at(MAX),
-                    "max size is 0: the group can never run an instance",
+                    format!(
+                        "max size is 0{}: the group can never run an instance",
+                        self.max.whence()
+                    ),
                 )
                 .help("set max to at least 1 (the lab uses 4)"),
             );
         }
-        if self.min > self.desired {
-            out.push(
-                Violation::new(
-                    &ASG_SIZE,
-                    me.at(MIN),
-                    format!(
-                        "min size {} is greater than desired capacity {}",
-                        self.min, self.desired
-                    ),
-                )
-                .help("AWS requires min <= desired <= max")
-                .note(me.at(DESIRED), "desired is set here"),
-            );
+        if let (Some(min), Some(desired)) = (min, desired) {
+            if min > desired {
+                out.push(
+                    Violation::new(
+                        &ASG_SIZE,
+                        me.at(MIN),
+                        format!(
+                            "min size {} is greater than desired capacity {}",
+                            self.min.describe(&min),
+                            self.desired.describe(&desired)
+                        ),
+                    )
+                    .help("AWS requires min <= desired <= max")
+                    .note(me.at(DESIRED), "desired is set here"),
+                );
+            }
         }
-        if self.desired > self.max {
-            out.push(
-                Violation::new(
-                    &ASG_SIZE,
-                    me.at(DESIRED),
-                    format!(
-                        "desired capacity {} is greater than max size {}",
-                        self.desired, self.max
-                    ),
-                )
-                .help("AWS requires min <= desired <= max")
-                .note(me.at(MAX), "max is set here"),
-            );
+        if let (Some(desired), Some(max)) = (desired, max) {
+            if desired > max {
+                out.push(
+                    Violation::new(
+                        &ASG_SIZE,
+                        me.at(DESIRED),
+                        format!(
+                            "desired capacity {} is greater than max size {}",
+                            self.desired.describe(&desired),
+                            self.max.describe(&max)
+                        ),
+                    )
+                    .help("AWS requires min <= desired <= max")
+                    .note(me.at(MAX), "max is set here"),
+                );
+            }
         }
-        if let Some(Scaling::CpuAverage(t)) = self.scale {
-            if !(t > 0.0 && t <= 100.0) {
+        if let Some(Scaling::CpuAverage(k)) = &self.scale {
+            let t = k.checked(w, out, || me.at(SCALE), || format!("CPU target of `{n}`"));
+            if let Some(t) = t.filter(|t| !(*t > 0.0 && *t <= 100.0)) {
                 out.push(
                     Violation::new(
                         &CPU_TARGET,
                         me.at(SCALE),
-                        format!("average CPU target {t} % is outside (0, 100]"),
+                        format!("average CPU target {t} %{} is outside (0, 100]", k.whence()),
                     )
                     .help("use a percentage such as 50"),
                 );
@@ -171,12 +204,21 @@ impl Resource for AutoScalingGroup {
     fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
         const TF: &str = "aws_autoscaling_group";
         let me = self.loc();
-        for (f, attr, n) in [
-            (MIN, "min_size", self.min),
-            (DESIRED, "desired_capacity", self.desired),
-            (MAX, "max_size", self.max),
+        // Literal sizes only: a variable's default is the compile-time checks' business, and
+        // its plan-time value the validations'.
+        for (f, attr, k) in [
+            (MIN, "min_size", &self.min),
+            (DESIRED, "desired_capacity", &self.desired),
+            (MAX, "max_size", &self.max),
         ] {
-            out.push(ApiValue::new(me.at(f), TF, attr, Literal::Number(n.into())));
+            if let Knob::Literal(n) = k {
+                out.push(ApiValue::new(
+                    me.at(f),
+                    TF,
+                    attr,
+                    Literal::Number((*n).into()),
+                ));
+            }
         }
         if let Some(g) = self.health_check_grace_secs {
             let at = me.at(HEALTH_CHECK_GRACE);
@@ -186,6 +228,89 @@ impl Resource for AutoScalingGroup {
                 "health_check_grace_period",
                 Literal::Number(g.into()),
             ));
+        }
+    }
+
+    /// The plan-time mirror of [`ASG_SIZE`] and [`CPU_TARGET`] for the sizes and the target
+    /// read from variables. Each constraint goes on one variable, so that one bad value
+    /// fails the plan once: `min <= desired` and `desired <= max` on `desired` when it is a
+    /// variable (else on the other side's), `max >= 1` on `max`.
+    fn validations(&self, _w: &dyn World, out: &mut Vec<Validation>) {
+        let n = &self.name;
+        let (min, desired, max) = (self.min.hcl(), self.desired.hcl(), self.max.hcl());
+        let (tmin, tdesired, tmax) = (
+            self.min.template(),
+            self.desired.template(),
+            self.max.template(),
+        );
+        let mut push = |v: &str, rule: &'static CheckRule, condition: String, message: String| {
+            out.push(Validation {
+                variable: v.to_string(),
+                rule,
+                condition,
+                message,
+            })
+        };
+        // What the model's `u32` guarantees: a whole number of instances.
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, what) in [
+            (&self.min, "min size"),
+            (&self.desired, "desired capacity"),
+            (&self.max, "max size"),
+        ] {
+            let Some(v) = k.variable().filter(|v| !seen.contains(v)) else {
+                continue;
+            };
+            seen.push(v);
+            push(
+                v,
+                &ASG_SIZE,
+                format!("var.{v} >= 0 && floor(var.{v}) == var.{v}"),
+                format!("{what} of {n} must be a whole number of instances, got ${{var.{v}}}."),
+            );
+        }
+        if let Some(v) = self.desired.variable() {
+            push(
+                v,
+                &ASG_SIZE,
+                format!("{min} <= {desired} && {desired} <= {max}"),
+                format!("desired capacity of {n} must be between min ({tmin}) and max ({tmax}), got ${{{desired}}}."),
+            );
+        }
+        if let Some(v) = self.min.variable() {
+            if self.desired.variable().is_none() {
+                push(
+                    v,
+                    &ASG_SIZE,
+                    format!("{min} <= {desired}"),
+                    format!("min size of {n} must be at most the desired capacity ({tdesired}), got ${{{min}}}."),
+                );
+            }
+        }
+        if let Some(v) = self.max.variable() {
+            let (condition, message) = if self.desired.variable().is_none() {
+                (
+                    format!("{max} >= 1 && {desired} <= {max}"),
+                    format!("max size of {n} must be at least 1 and at least the desired capacity ({tdesired}), got ${{{max}}}."),
+                )
+            } else {
+                (
+                    format!("{max} >= 1"),
+                    format!("max size of {n} must be at least 1, got ${{{max}}}."),
+                )
+            };
+            push(v, &ASG_SIZE, condition, message);
+        }
+        if let Some(Scaling::CpuAverage(k)) = &self.scale {
+            if let Some(v) = k.variable() {
+                let t = k.hcl();
+                push(
+                    v,
+                    &CPU_TARGET,
+                    format!("{t} > 0 && {t} <= 100"),
+                    format!("average CPU target of {n} must be in (0, 100] percent, got ${{{t}}}."),
+                );
+            }
         }
     }
 
@@ -201,9 +326,9 @@ impl Resource for AutoScalingGroup {
         let grace = self.grace_secs(w);
         let mut body = json!({
             "name_prefix": format!("{name}-"),
-            "min_size": self.min,
-            "max_size": self.max,
-            "desired_capacity": self.desired,
+            "min_size": self.min.tf(),
+            "max_size": self.max.tf(),
+            "desired_capacity": self.desired.tf(),
             "vpc_zone_identifier": if self.private_subnets {
                 private_subnet_ids(w, &self.subnets)
             } else {
@@ -236,19 +361,19 @@ impl Resource for AutoScalingGroup {
             body["lifecycle"] = json!({ "ignore_changes": ["desired_capacity"] });
         }
         doc.res("aws_autoscaling_group", n, body);
-        if let Some(Scaling::CpuAverage(t)) = self.scale {
+        if let Some(Scaling::CpuAverage(t)) = &self.scale {
             doc.res(
                 "aws_autoscaling_policy",
                 &format!("{n}_cpu"),
                 json!({
-                    "name": format!("{name}-cpu-{t}"),
+                    "name": format!("{name}-cpu-{}", t.template()),
                     "autoscaling_group_name": format!("${{aws_autoscaling_group.{n}.name}}"),
                     "policy_type": "TargetTrackingScaling",
                     "target_tracking_configuration": {
                         "predefined_metric_specification": {
                             "predefined_metric_type": "ASGAverageCPUUtilization",
                         },
-                        "target_value": t,
+                        "target_value": t.tf(),
                     },
                 }),
             );

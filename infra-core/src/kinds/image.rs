@@ -1,6 +1,20 @@
 //! The machine images a launch template can start, and the CPU architectures that an
 //! image, an instance type and a payload must agree on.
 
+use crate::diag::CheckRule;
+
+pub const ARCH_MISMATCH: CheckRule = CheckRule::new(
+    "arch-mismatch",
+    "instance type, image and payload built for different CPU architectures",
+);
+
+/// The RE2 regexes that mirror [`Arch::of_instance_type`] in Terraform validations: a type
+/// it gives an architecture (`<family with a digit>.<size>`), and one it calls arm64
+/// (`a1`, or a `g` among the family's attributes: after the generation digits, before any
+/// `-`). Keep them in step with the function (the unit test below runs both on a table).
+pub const TYPED_REGEX: &str = "^[^.]*[0-9][^.]*[.].";
+pub const ARM64_REGEX: &str = "^(a1[.].|[^.0-9]*[0-9]+[^.-]*g[^.]*[.].)";
+
 /// A CPU architecture of instances, images and payloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Arch {

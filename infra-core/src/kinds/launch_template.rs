@@ -4,19 +4,20 @@
 use serde_json::{json, Map, Value};
 
 use crate::diag::{CheckRule, Sink, Violation};
-use crate::kinds::image::Image;
+use crate::kinds::image::{Arch, Image, ARCH_MISMATCH, ARM64_REGEX, TYPED_REGEX};
 use crate::kinds::instance_role::InstanceRole;
 use crate::kinds::key_pair::KeyPair;
 use crate::kinds::payload::Payload;
 use crate::kinds::security_group::SecurityGroup;
+use crate::kinds::values::Knob;
 use crate::kinds::variable::Variable;
 use crate::location::Field;
 use crate::naming::kebab;
 use crate::resource::{
-    ApiValue, Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Waiver, World,
+    ApiValue, Attr, Id, Kind, KindInfo, Ref, Reference, Resource, Scoped, Validation, Waiver, World,
 };
 use crate::schema::Literal;
-use crate::tf::{interp, lit, name_tag, Doc, STACK_TAGS};
+use crate::tf::{interp, name_tag, Doc, STACK_TAGS};
 use crate::userdata::{self, UserData};
 
 pub static INFO: KindInfo = KindInfo {
@@ -51,6 +52,10 @@ pub const USER_DATA_TOO_LARGE: CheckRule =
 pub const USER_DATA_UNESCAPED: CheckRule = CheckRule::new(
     "user-data-unescaped",
     "a literal `${` in user data that Terraform would interpolate",
+);
+pub const INSTANCE_TYPE_FORMAT: CheckRule = CheckRule::new(
+    "instance-type",
+    "an instance type that is not `family.size` (a variable's default)",
 );
 pub const IMDSV1_ALLOWED: CheckRule =
     CheckRule::waivable("imdsv1-allowed", "instance metadata without IMDSv2 tokens");
@@ -90,7 +95,8 @@ pub struct LaunchTemplate {
     pub name: String,
     pub doc: Option<String>,
     pub image: Image,
-    pub instance_type: String,
+    /// `t2.micro`, or a `string` variable (`var(instance_type)`).
+    pub instance_type: Knob<String>,
     /// Track the latest image, or pin an id through a variable.
     pub ami: Ami,
     /// Detailed (1-minute) CloudWatch monitoring, about $2.10 per instance-month; off:
@@ -113,7 +119,7 @@ impl LaunchTemplate {
             name: name.to_string(),
             doc: None,
             image,
-            instance_type: instance_type.to_string(),
+            instance_type: Knob::Literal(instance_type.to_string()),
             ami: Ami::Latest,
             detailed_monitoring: true,
             security_groups: Vec::new(),
@@ -137,6 +143,44 @@ impl LaunchTemplate {
     }
 }
 
+/// Why `text` is not an EC2 instance type (`family.size`), if it is not: the macro's parse
+/// error on a written type, and the [`INSTANCE_TYPE_FORMAT`] check on a variable's default.
+pub fn instance_type_problem(text: &str) -> Option<String> {
+    let Some((family, size)) = text.split_once('.') else {
+        return Some("it has no `.` between family and size".to_string());
+    };
+    let fam_ok = family.starts_with(|c: char| c.is_ascii_lowercase())
+        && family.chars().any(|c| c.is_ascii_digit())
+        && family
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !fam_ok {
+        return Some(format!(
+            "`{family}` is not an instance family (a letter, a generation digit and options, e.g. `t3`, `m6i`, `c7gn`)"
+        ));
+    }
+    let digits = size.trim_end_matches("xlarge");
+    let size_ok = matches!(
+        size,
+        "nano" | "micro" | "small" | "medium" | "large" | "xlarge" | "metal"
+    ) || (size.ends_with("xlarge")
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit()))
+        || size
+            .strip_prefix("metal-")
+            .is_some_and(|s| s.ends_with("xl"));
+    if !size_ok {
+        return Some(format!(
+            "`{size}` is not an instance size (nano, micro, small, medium, large, xlarge, 2xlarge, ..., metal)"
+        ));
+    }
+    None
+}
+
+/// The RE2 regex of [`instance_type_problem`]'s `family.size`, for the Terraform
+/// validation that mirrors it (the unit test runs both on a table).
+pub const INSTANCE_TYPE_REGEX: &str = "^[a-z][a-z-]*[0-9][a-z0-9-]*[.](nano|micro|small|medium|large|xlarge|metal|[0-9]+(xlarge)+|metal-.*xl)$";
+
 impl Ref<LaunchTemplate> {
     pub fn id(&self) -> Attr<Id> {
         Attr::new(self.name(), LaunchTemplate::KIND, "id")
@@ -146,6 +190,7 @@ impl Ref<LaunchTemplate> {
 impl Resource for LaunchTemplate {
     const KIND: Kind = Kind::new(&INFO);
     const RULES: &'static [&'static CheckRule] = &[
+        &INSTANCE_TYPE_FORMAT,
         &USER_DATA_TOO_LARGE,
         &USER_DATA_UNESCAPED,
         &IMDSV1_ALLOWED,
@@ -170,6 +215,7 @@ impl Resource for LaunchTemplate {
         if let Some(p) = &self.run {
             out.push(Reference::to(me.at(RUN), p));
         }
+        out.extend(self.instance_type.reference(me.at(INSTANCE_TYPE)));
         if let Ami::Variable(v) = &self.ami {
             out.push(Reference {
                 at: me.at(AMI),
@@ -192,6 +238,24 @@ impl Resource for LaunchTemplate {
     }
 
     fn check(&self, w: &dyn World, out: &mut Sink) {
+        let at = || self.loc().at(INSTANCE_TYPE);
+        let it = self.instance_type.checked(w, out, at, || {
+            format!("instance type of launch template `{}`", self.name)
+        });
+        if let Some(why) = it.as_deref().and_then(instance_type_problem) {
+            out.push(
+                Violation::new(
+                    &INSTANCE_TYPE_FORMAT,
+                    at(),
+                    format!(
+                        "`{}`{} is not an instance type: {why}",
+                        it.as_deref().unwrap_or(""),
+                        self.instance_type.whence()
+                    ),
+                )
+                .help("write `family.size`, e.g. `t2.micro`, `t3.small`, `c5.2xlarge`"),
+            );
+        }
         let Some(ud) = self.user_data(w) else {
             return;
         };
@@ -257,8 +321,10 @@ impl Resource for LaunchTemplate {
     fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
         const TF: &str = "aws_launch_template";
         let me = self.loc();
-        let it = Literal::Str(&self.instance_type);
-        out.push(ApiValue::new(me.at(INSTANCE_TYPE), TF, "instance_type", it));
+        if let Knob::Literal(t) = &self.instance_type {
+            let it = Literal::Str(t);
+            out.push(ApiValue::new(me.at(INSTANCE_TYPE), TF, "instance_type", it));
+        }
         let size = Literal::Number(self.root_volume.size_gib.into());
         let at = me.at(ROOT_VOLUME).at(SIZE);
         out.push(ApiValue::new(
@@ -267,6 +333,38 @@ impl Resource for LaunchTemplate {
             "block_device_mappings.ebs.volume_size",
             size,
         ));
+    }
+
+    fn validations(&self, _w: &dyn World, out: &mut Vec<Validation>) {
+        let Some(v) = self.instance_type.variable() else {
+            return;
+        };
+        let n = &self.name;
+        out.push(Validation {
+            variable: v.to_string(),
+            rule: &INSTANCE_TYPE_FORMAT,
+            condition: format!("can(regex(\"{INSTANCE_TYPE_REGEX}\", var.{v}))"),
+            message: format!(
+                "instance type of launch template {n} must be family.size, e.g. t3.micro, c5.2xlarge (got ${{var.{v}}})."
+            ),
+        });
+        // An instance type whose architecture Arch::of_instance_type cannot tell (not
+        // `<family>.<size>`) passes, as in the check; the format rule above catches it.
+        let arm = self.image.arch() == Arch::Arm64;
+        out.push(Validation {
+            variable: v.to_string(),
+            rule: &ARCH_MISMATCH,
+            condition: format!(
+                "!can(regex(\"{TYPED_REGEX}\", var.{v})) || {}can(regex(\"{ARM64_REGEX}\", var.{v}))",
+                if arm { "" } else { "!" }
+            ),
+            message: format!(
+                "instance type of launch template {n} must be {} like its image {} (got ${{var.{v}}}), e.g. {}.",
+                self.image.arch().keyword(),
+                self.image.keyword(),
+                if arm { "t4g.micro" } else { "t3.micro" }
+            ),
+        });
     }
 
     fn emit(&self, w: &dyn World, doc: &mut Doc) {
@@ -288,7 +386,7 @@ impl Resource for LaunchTemplate {
             Ami::Variable(v) => interp(format!("var.{v} != null ? var.{v} : {latest}")),
         };
         body.insert("image_id".into(), image_id);
-        body.insert("instance_type".into(), lit(&self.instance_type));
+        body.insert("instance_type".into(), self.instance_type.tf());
         let sgs: Vec<Value> = self
             .security_groups
             .iter()

@@ -185,7 +185,13 @@ impl Resource for Variable {
         match &self.default {
             Some(d) if self.ty == VarType::Number => {
                 let n: f64 = d.parse().unwrap_or(0.0);
-                body.insert("default".into(), json!(n));
+                // 2, not 2.0, for a whole number.
+                let n = if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                    json!(n as i64)
+                } else {
+                    json!(n)
+                };
+                body.insert("default".into(), n);
             }
             Some(d) => {
                 body.insert("default".into(), lit(d));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use infra_core::{Kind, Location, Ref, Resource, Waiver};
+use infra_core::{Kind, Knob, Location, Ref, Resource, Waiver};
 
 macro_rules! kind_types {
     ($(($ty:ident, $field:ident)),* $(,)?) => {
@@ -71,6 +71,18 @@ impl Gen<'_> {
             let l = Literal::f64_suffixed(v);
             quote!(#l)
         })
+    }
+    /// A `Knob<T>`: the variable's name, or the literal as `literal` writes it.
+    pub fn knob<T>(&self, k: &Knob<T>, literal: impl FnOnce(&T) -> TokenStream) -> TokenStream {
+        match k {
+            Knob::Literal(v) => {
+                let v = literal(v);
+                quote!(::infra_core::Knob::Literal(#v))
+            }
+            Knob::Variable(n) => {
+                quote!(::infra_core::Knob::Variable(::std::string::String::from(#n)))
+            }
+        }
     }
     /// A `Vec<String>`, item by item.
     pub fn slist(&self, at: &Location, v: &[String]) -> TokenStream {

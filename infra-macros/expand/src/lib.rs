@@ -44,7 +44,7 @@ use crate::lowering::Lowered;
 use crate::place::{to_syn, Diag, Errors, Extent};
 use crate::stack::StackAst;
 
-pub use crate::items::launch_template::instance_type_problem;
+pub use infra_core::kinds::launch_template::instance_type_problem;
 
 /// The keywords that declare a named item (`vpc`, `security_group`, ..., `output`), from the
 /// item registry: for tests and benchmarks that generate or mutate DSL text.

@@ -13,7 +13,7 @@ use quote::quote_spanned;
 
 use infra_core::kinds::payload::Payload;
 use infra_core::suggest::did_you_mean;
-use infra_core::{Kind, Location, Resource, Stack, Violation, Waiver};
+use infra_core::{Kind, Knob, Location, Resource, Stack, Violation, Waiver};
 
 use crate::cursor::Attrs;
 use crate::place::{Errors, Extent, Place};
@@ -293,6 +293,36 @@ impl<'a> Lower<'a> {
             Value::Bool(b, _) => Some(*b),
             _ => {
                 self.expected("`true` or `false`", v);
+                None
+            }
+        }
+    }
+
+    /// A knob: `var(<variable>)` (the whole call is where it is written, so a check on the
+    /// variable's default points at it), or what `literal` reads.
+    pub fn knob<T>(
+        &mut self,
+        v: &Value,
+        at: &Location,
+        literal: impl FnOnce(&mut Self, &Value, &Location) -> Option<T>,
+    ) -> Option<Knob<T>> {
+        let Value::Call(f, args, _) = v else {
+            return literal(self, v, at).map(Knob::Literal);
+        };
+        if f != "var" {
+            return literal(self, v, at).map(Knob::Literal);
+        }
+        self.span(at, v.sp());
+        let [arg] = args.as_slice() else {
+            self.err(v.sp(), "expected `var(<variable>)` with one variable name");
+            return None;
+        };
+        match arg.as_ident() {
+            Some(seg) => Some(Knob::Variable(
+                seg.text.trim_start_matches("r#").to_string(),
+            )),
+            None => {
+                self.expected("the name of a variable", arg);
                 None
             }
         }

@@ -73,7 +73,7 @@ fn the_lab_lowers_with_derived_ports() {
     assert_eq!(app.port, 80, "derived from site.port");
     assert_eq!(stack.security_groups[1].ingress[0].from_port, 80);
     assert_eq!(stack.albs[0].listeners[0].forward().unwrap().name(), "app");
-    assert_eq!(stack.autoscaling_groups[0].max, 4);
+    assert_eq!(stack.autoscaling_groups[0].max, 4.into());
     assert_eq!(
         stack.outputs[0].value.kind,
         <infra_core::Alb as infra_core::Resource>::KIND

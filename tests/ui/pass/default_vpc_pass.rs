@@ -34,7 +34,7 @@ fn main() {
     let stack = DefaultVpcStack::new();
     assert_eq!(stack.main.network, infra_core::Network::Default);
     assert_eq!(stack.app.port, 8000);
-    assert_eq!(stack.web_asg.desired, 1, "desired defaults to min");
+    assert_eq!(stack.web_asg.desired, 1.into(), "desired defaults to min");
     let tf = stack.to_terraform().expect("passes every check");
     assert!(tf["resource"]["aws_lb"]["front"].is_object());
     assert!(tf["resource"].get("aws_vpc").is_none(), "no VPC is created");

@@ -41,7 +41,7 @@ infra! {
 fn main() {
     std::env::set_var("LAB_DESIRED", "4");
     let stack = ExprStack::new();
-    assert_eq!(stack.web_asg.desired, 4);
+    assert_eq!(stack.web_asg.desired, 4.into());
     assert_eq!(stack.web_sg.ingress[1].waivers[0].reason, "lab bastion, destroyed after class");
     assert_eq!(stack.stack().tags["infra:owner"], "ops");
     assert!(stack.to_terraform().is_ok());

@@ -1,6 +1,7 @@
 //! `autoscaling_group web_asg { launch_template: web, subnets: main.public_subnets,
 //! min: 2, desired?: 2 (default min), max: 4, target_groups?: [app],
-//! scale?: cpu_average(50), health_check_grace?: 120 }`
+//! scale?: cpu_average(50), health_check_grace?: 120 }`; the sizes and the CPU target may
+//! be `var(<number variable>)`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -52,18 +53,23 @@ impl Item for AsgItem {
         let subnets = f
             .required("subnets", "main.public_subnets", lx.cx)
             .and_then(|v| lx.subnets(v, &me.at(SUBNETS)));
+        let count = |lx: &mut Lower, v: &Value, at: &Location| {
+            lx.knob(v, at, |lx, v, at| {
+                lx.uint(v, at, "an instance count or `var(<number variable>)`")
+            })
+        };
         let min = f
             .required("min", "2", lx.cx)
-            .and_then(|v| lx.uint(v, &me.at(MIN), "an instance count"));
+            .and_then(|v| count(lx, v, &me.at(MIN)));
         let max = f
             .required("max", "4", lx.cx)
-            .and_then(|v| lx.uint(v, &me.at(MAX), "an instance count"));
+            .and_then(|v| count(lx, v, &me.at(MAX)));
         let desired = match f.get("desired") {
-            Some(v) => lx.uint(v, &me.at(DESIRED), "an instance count"),
+            Some(v) => count(lx, v, &me.at(DESIRED)),
             None => {
                 // Defaults to min: derived, so unknown when min is.
                 lx.derive(&me.at(MIN), &me.at(DESIRED));
-                min
+                min.clone()
             }
         };
         let tgs = match f.get("target_groups") {
@@ -114,10 +120,15 @@ fn scale(lx: &mut Lower, v: &Value, at: &Location) -> Option<Scaling> {
     match v {
         Value::Call(f, args, _) if f == "cpu_average" => {
             let [arg] = args.as_slice() else {
-                lx.err(v.sp(), "expected `cpu_average(<percent>)` with one number");
+                lx.err(
+                    v.sp(),
+                    "expected `cpu_average(<percent>)` with one number or `var(<number variable>)`",
+                );
                 return None;
             };
-            let t = lx.float(arg, at, "a CPU percentage")?;
+            let t = lx.knob(arg, at, |lx, arg, at| {
+                lx.float(arg, at, "a CPU percentage or `var(<number variable>)`")
+            })?;
             Some(Scaling::CpuAverage(t))
         }
         Value::Call(f, ..) => {
@@ -145,14 +156,14 @@ impl ToRust for AutoScalingGroup {
         let lt = r(&self.launch_template);
         let subnets = r(&self.subnets);
         let private = self.private_subnets;
-        let min = g.n(&me.at(MIN), self.min);
-        let desired = g.n(&me.at(DESIRED), self.desired);
-        let max = g.n(&me.at(MAX), self.max);
+        let min = g.knob(&self.min, |v| g.n(&me.at(MIN), *v));
+        let desired = g.knob(&self.desired, |v| g.n(&me.at(DESIRED), *v));
+        let max = g.knob(&self.max, |v| g.n(&me.at(MAX), *v));
         let tgs = refs(&self.target_groups);
-        let scale = match self.scale {
+        let scale = match &self.scale {
             None => quote!(::core::option::Option::None),
             Some(Scaling::CpuAverage(t)) => {
-                let t = g.f(&me.at(SCALE), t);
+                let t = g.knob(t, |v| g.f(&me.at(SCALE), *v));
                 quote!(::core::option::Option::Some(::infra_core::Scaling::CpuAverage(#t)))
             }
         };

@@ -1,4 +1,4 @@
-//! `launch_template web { image: amazon_linux_2023, instance_type: t2.micro,
+//! `launch_template web { image: amazon_linux_2023, instance_type: t2.micro | var(<string variable>),
 //! security_groups: [web_sg], role?: .., key_pair?: .., run?: payload,
 //! imdsv2?: required | optional, root_volume?: { size?: 8, encrypted?: true },
 //! ami?: latest | var(<ami_id variable>), monitoring?: detailed | basic }`,
@@ -8,8 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use infra_core::kinds::launch_template::{
-    Ami, AMI, ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR, MONITORING, ROLE,
-    ROOT_VOLUME, RUN, SECURITY_GROUPS, SIZE,
+    instance_type_problem, Ami, AMI, ENCRYPTED, IMAGE, IMDSV2_REQUIRED, INSTANCE_TYPE, KEY_PAIR,
+    MONITORING, ROLE, ROOT_VOLUME, RUN, SECURITY_GROUPS, SIZE,
 };
 use infra_core::resource::WAIVERS;
 use infra_core::{Image, LaunchTemplate, Location, Ref, Resource, RootVolume};
@@ -63,7 +63,7 @@ impl Item for LaunchTemplateItem {
             .and_then(|v| image(lx, v, &me.at(IMAGE)));
         let instance_type = f
             .required("instance_type", "t2.micro", lx.cx)
-            .and_then(|v| instance_type(lx, v, &me.at(INSTANCE_TYPE)));
+            .and_then(|v| lx.knob(v, &me.at(INSTANCE_TYPE), instance_type));
         let sgs = f
             .required("security_groups", "[web_sg]", lx.cx)
             .and_then(|v| lx.names(v, &me.at(SECURITY_GROUPS), "security group"));
@@ -215,7 +215,10 @@ fn instance_type(lx: &mut Lower, v: &Value, at: &Location) -> Option<String> {
         Value::Str(s, _) => s.clone(),
         Value::Expr(_) => return lx.string(v, at, "an instance type"),
         _ => {
-            lx.expected("an instance type such as `t2.micro`", v);
+            lx.expected(
+                "an instance type such as `t2.micro`, or `var(<string variable>)`",
+                v,
+            );
             return None;
         }
     };
@@ -255,39 +258,6 @@ fn root_volume(lx: &mut Lower, v: &Value, at: &Location) -> Option<RootVolume> {
     Some(rv)
 }
 
-/// Why `text` is not an EC2 instance type (`family.size`), if it is not.
-pub fn instance_type_problem(text: &str) -> Option<String> {
-    let Some((family, size)) = text.split_once('.') else {
-        return Some("it has no `.` between family and size".to_string());
-    };
-    let fam_ok = family.starts_with(|c: char| c.is_ascii_lowercase())
-        && family.chars().any(|c| c.is_ascii_digit())
-        && family
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !fam_ok {
-        return Some(format!(
-            "`{family}` is not an instance family (a letter, a generation digit and options, e.g. `t3`, `m6i`, `c7gn`)"
-        ));
-    }
-    let digits = size.trim_end_matches("xlarge");
-    let size_ok = matches!(
-        size,
-        "nano" | "micro" | "small" | "medium" | "large" | "xlarge" | "metal"
-    ) || (size.ends_with("xlarge")
-        && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_digit()))
-        || size
-            .strip_prefix("metal-")
-            .is_some_and(|s| s.ends_with("xl"));
-    if !size_ok {
-        return Some(format!(
-            "`{size}` is not an instance size (nano, micro, small, medium, large, xlarge, 2xlarge, ..., metal)"
-        ));
-    }
-    None
-}
-
 impl ToRust for LaunchTemplate {
     fn to_rust(&self, g: &Gen) -> TokenStream {
         let me = self.loc();
@@ -298,7 +268,7 @@ impl ToRust for LaunchTemplate {
             Image::AmazonLinux2 => quote!(::infra_core::Image::AmazonLinux2),
             Image::AmazonLinux2023Arm64 => quote!(::infra_core::Image::AmazonLinux2023Arm64),
         };
-        let it = g.s(&me.at(INSTANCE_TYPE), &self.instance_type);
+        let it = g.knob(&self.instance_type, |v| g.s(&me.at(INSTANCE_TYPE), v));
         let sgs = refs(&self.security_groups);
         let role = opt_ref(&self.role);
         let kp = opt_ref(&self.key_pair);
