@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use infra_macros::infra;
-use infra_tests::{free_port, require_tool, scratch_dir, wait_for_port, Child, Terraform};
+use infra_tests::{scratch_dir, tools_python, Moto, Terraform};
 
 infra! {
     /// A small stack whose state a team shares.
@@ -53,33 +53,17 @@ fn tf_command(tf: &Terraform, args: &[&str]) -> Command {
 
 #[test]
 fn two_concurrent_runs_share_the_s3_state_through_its_lock() {
-    let Some(moto) = require_tool("moto_server", "the S3 backend is tested on moto's S3") else {
+    let Some(python) = tools_python() else {
         return;
     };
-    let python = infra_tests::tools_venv_bin().join("python");
-    if !python.is_file() {
-        assert!(
-            !infra_tests::in_ci(),
-            "no tools venv python: run scripts/setup-tools.sh"
-        );
-        infra_tests::skipped("no tools venv python (boto3)");
-        return;
-    }
     let dir = scratch_dir("s3-backend-lock");
     let Some(tf) = Terraform::new(&dir) else {
         return;
     };
-    let port = free_port();
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let _moto = Child(
-        Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
-            .spawn()
-            .expect("start moto_server"),
-    );
-    assert!(wait_for_port(port, Duration::from_secs(30)));
+    let Some(moto) = Moto::start(&dir.join("moto.log")) else {
+        return;
+    };
+    let endpoint = moto.endpoint.clone();
     let s3 = |code: &str| {
         let out = Command::new(&python)
             .arg("-c")

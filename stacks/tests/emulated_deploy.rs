@@ -5,9 +5,9 @@
 //! The provider settings that point at the emulator live in an override file written next
 //! to a copy of main.tf.json here, never in the stack's own output.
 
-use std::process::Command;
+use std::path::Path;
 
-use infra_tests::{repo_root, scratch_dir, webapp_artifact, write_emulated_stack, Moto, Terraform};
+use infra_tests::{webapp_artifact, EmulatedDeploy};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
@@ -16,34 +16,10 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
     let Some(artifact) = webapp_artifact() else {
         return;
     };
-    let python = infra_tests::tools_venv_bin().join("python");
-    assert!(
-        python.is_file() || !infra_tests::in_ci(),
-        "{} is missing: run scripts/setup-tools.sh",
-        python.display()
-    );
-    if !python.is_file() {
-        infra_tests::skipped("no tools venv python (boto3): run scripts/setup-tools.sh");
-        return;
-    }
-
-    let dir = scratch_dir("emulated-deploy");
-    let Some(moto) = Moto::start(&dir.join("moto.log")) else {
+    let Some(e) = EmulatedDeploy::prepare("emulated-deploy", Path::new(BIN), &[]) else {
         return;
     };
-    let endpoint = moto.endpoint.clone();
-
-    let out = Command::new(BIN).output().expect("run hello_stack");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    write_emulated_stack(&dir, &out.stdout, &endpoint);
-
-    let Some(tf) = Terraform::new(&dir) else {
-        return;
-    };
+    let tf = &e.tf;
     let var = format!("site_artifact={}", artifact.display());
     tf.ok(&["init", "-no-color"]);
     // moto applies a bucket policy at once: a short wait still runs the local-exec.
@@ -71,21 +47,7 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
         .as_str()
         .is_some_and(|d| !d.is_empty()));
 
-    let check = |extra: &[&str]| {
-        let out = Command::new(&python)
-            .arg(repo_root().join("tests/emulator/check_deploy.py"))
-            .args(["--endpoint", &endpoint])
-            .args(extra)
-            .output()
-            .expect("run check_deploy.py");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
-        assert!(
-            out.status.success(),
-            "check_deploy.py {extra:?} failed:\n{text}"
-        );
-        text
-    };
+    let check = |extra: &[&str]| e.check("check_deploy.py", extra);
     let asg = &stack.web_asg;
     let report = check(&[
         "--asg-name",
@@ -117,5 +79,5 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
         settle,
     ]);
     check(&["--expect-empty"]);
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&e.dir);
 }

@@ -2,13 +2,10 @@
 //! One test per fix (the golden file pins the whole output; these pin the shape that
 //! matters and say why), then plans against moto that exercise the plan-time checks.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
 use infra_core::{Ami, Image, Stack, VarType, Variable};
-use infra_tests::{
-    free_port, repo_root, require_tool, scratch_dir, wait_for_port, Child, Terraform,
-};
+use infra_tests::{emulator_override, scratch_dir, Moto, Terraform};
 use serde_json::Value;
 
 fn lab() -> Stack {
@@ -277,25 +274,12 @@ fn cost_drivers_are_shown_and_can_be_turned_off() {
 /// by the variable's validation.
 #[test]
 fn plans_against_the_emulator_in_new_regions() {
-    let Some(moto) = require_tool("moto_server", "plans against moto") else {
+    let dir = scratch_dir("real-aws-plans");
+    let Some(moto) = Moto::start(&dir.join("moto.log")) else {
         return;
     };
-    let dir = scratch_dir("real-aws-plans");
-    let port = free_port();
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let _moto = Child(
-        Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start moto_server"),
-    );
-    assert!(wait_for_port(port, Duration::from_secs(30)));
     // The emulator override, with the provider Region following `aws_region`.
-    let template =
-        std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json")).unwrap();
-    let over = template.replace("__MOTO_ENDPOINT__", &endpoint).replace(
+    let over = emulator_override(&moto.endpoint).replace(
         "\"region\": \"us-east-1\"",
         "\"region\": \"${var.aws_region}\"",
     );

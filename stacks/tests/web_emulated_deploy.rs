@@ -6,114 +6,44 @@
 //! instances are in the private subnets without public IPs, the S3 endpoint is on their
 //! route tables, the alias record exists. Then destroyed, and nothing is left.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::path::Path;
 
-use infra_tests::{
-    free_port, repo_root, require_tool, scratch_dir, wait_for_port, webapp_artifact_aarch64, Child,
-    Terraform,
-};
+use infra_tests::{webapp_artifact_aarch64, EmulatedDeploy};
 
 const BIN: &str = env!("CARGO_BIN_EXE_web_stack");
 
 #[test]
 fn web_stack_applies_to_the_emulator_and_destroys_cleanly() {
-    let Some(moto) = require_tool("moto_server", "the emulated deploy applies to moto") else {
-        return;
-    };
     let Some(artifact) = webapp_artifact_aarch64() else {
         return;
     };
-    let python = infra_tests::tools_venv_bin().join("python");
-    assert!(
-        python.is_file() || !infra_tests::in_ci(),
-        "{} is missing: run scripts/setup-tools.sh",
-        python.display()
-    );
-    if !python.is_file() {
-        eprintln!("SKIPPED: no tools venv python (boto3)");
+    let moto_env = [("MOTO_ACM_VALIDATION_WAIT", "1")];
+    let Some(e) = EmulatedDeploy::prepare("web-emulated-deploy", Path::new(BIN), &moto_env) else {
         return;
-    }
-
-    let dir = scratch_dir("web-emulated-deploy");
-    let port = free_port();
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let _moto = Child(
-        Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_ACM_VALIDATION_WAIT", "1")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
-            .spawn()
-            .expect("start moto_server"),
-    );
-    assert!(
-        wait_for_port(port, Duration::from_secs(30)),
-        "moto_server did not start on {port}"
-    );
-
-    let script = repo_root().join("tests/emulator/check_web_deploy.py");
-    let check = |args: &[&str]| {
-        let out = Command::new(&python)
-            .arg(&script)
-            .args(["--endpoint", &endpoint])
-            .args(args)
-            .output()
-            .expect("run check_web_deploy.py");
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
-        assert!(
-            out.status.success(),
-            "check_web_deploy.py {args:?} failed:\n{text}"
-        );
-        text
     };
+    let tf = &e.tf;
+    let check = |args: &[&str]| e.check("check_web_deploy.py", args);
     let stack = stacks::WebStack::new();
     let zone = "example.com";
     let domain = "app.example.com";
+    // The zone first: the stack looks it up by name at plan time.
     check(&["--create-zone", zone]);
 
-    let out = Command::new(BIN).output().expect("run web_stack");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::write(dir.join("main.tf.json"), &out.stdout).unwrap();
-    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
-        .expect("override template");
-    std::fs::write(
-        dir.join("override.tf.json"),
-        template.replace("__MOTO_ENDPOINT__", &endpoint),
-    )
-    .unwrap();
-
-    let Some(tf) = Terraform::new(&dir) else {
-        return;
-    };
     let vars = [
         format!("site_artifact={}", artifact.display()),
         "log_policy_settle_seconds=2".to_string(),
         format!("domain_name={domain}"),
         format!("zone_name={zone}"),
     ];
-    let with_vars = |cmd: &[&str]| {
-        let mut args: Vec<&str> = cmd.to_vec();
-        for v in &vars {
-            args.extend(["-var", v.as_str()]);
-        }
-        tf.ok(&args);
-    };
     tf.ok(&["init", "-no-color"]);
-    with_vars(&["apply", "-auto-approve", "-no-color"]);
+    tf.ok_with_vars(&["apply", "-auto-approve", "-no-color"], &vars);
 
-    let outputs: serde_json::Value =
-        serde_json::from_str(&tf.ok(&["output", "-json", "-no-color"])).unwrap();
+    let outputs = tf.string_outputs();
     let s = |k: &str| {
-        outputs[k]["value"]
-            .as_str()
-            .unwrap_or_else(|| panic!("output {k}: {outputs}"))
-            .to_string()
+        outputs
+            .get(k)
+            .unwrap_or_else(|| panic!("output {k}: {outputs:?}"))
+            .clone()
     };
     let (asg_name, tg_name, alb_dns, url) = (
         s("asg_name"),
@@ -124,21 +54,28 @@ fn web_stack_applies_to_the_emulator_and_destroys_cleanly() {
     assert_eq!(url, format!("https://{domain}/"));
 
     // The lab's generic checks, with the HTTPS listener.
-    let out = Command::new(&python)
-        .arg(repo_root().join("tests/emulator/check_deploy.py"))
-        .args(["--endpoint", &endpoint])
-        .args(["--asg-name", &asg_name, "--tg-name", &tg_name])
-        .args([
+    let report = e.check(
+        "check_deploy.py",
+        &[
+            "--asg-name",
+            &asg_name,
+            "--tg-name",
+            &tg_name,
             "--app-port",
             &stack.site.port.to_string(),
             "--listener-port",
             "443",
-        ])
-        .args(["--min", "2", "--desired", "2", "--max", "4", "--wait", "60"])
-        .output()
-        .expect("run check_deploy.py");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "check_deploy.py failed:\n{text}");
+            "--min",
+            "2",
+            "--desired",
+            "2",
+            "--max",
+            "4",
+            "--wait",
+            "60",
+        ],
+    );
+    assert!(report.contains(" 0 failed"), "{report}");
 
     let report = check(&[
         "--zone",
@@ -156,17 +93,8 @@ fn web_stack_applies_to_the_emulator_and_destroys_cleanly() {
     ]);
     assert!(report.contains(" 0 failed"), "{report}");
 
-    with_vars(&["destroy", "-auto-approve", "-no-color"]);
+    tf.ok_with_vars(&["destroy", "-auto-approve", "-no-color"], &vars);
     check(&["--zone", zone, "--expect-empty"]);
-    let out = Command::new(&python)
-        .arg(repo_root().join("tests/emulator/check_deploy.py"))
-        .args(["--endpoint", &endpoint, "--expect-empty"])
-        .output()
-        .expect("run check_deploy.py");
-    assert!(
-        out.status.success(),
-        "after destroy:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    e.check("check_deploy.py", &["--expect-empty"]);
+    let _ = std::fs::remove_dir_all(&e.dir);
 }

@@ -2,13 +2,9 @@
 //! override mechanism as the emulated deploy (`override.tf.json` next to `main.tf.json`,
 //! which xtask leaves alone), with terraform offline on the provider mirror.
 
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
-use infra_tests::{
-    free_port, repo_root, require_tool, scratch_dir, wait_for_port, webapp_artifact, Child,
-    Terraform,
-};
+use infra_tests::{emulator_override, scratch_dir, webapp_artifact, Moto, Terraform};
 
 const XTASK: &str = env!("CARGO_BIN_EXE_xtask");
 
@@ -42,9 +38,6 @@ fn xtask_usage_and_unknown_stack() {
 
 #[test]
 fn xtask_plans_deploys_and_destroys_on_the_emulator() {
-    let Some(moto) = require_tool("moto_server", "xtask deploys to moto") else {
-        return;
-    };
     let Some(artifact) = webapp_artifact() else {
         return;
     };
@@ -52,22 +45,12 @@ fn xtask_plans_deploys_and_destroys_on_the_emulator() {
     let Some(_tf) = Terraform::new(&dir) else {
         return;
     };
-    let port = free_port();
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let _moto = Child(
-        Command::new(moto)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("moto.log")).unwrap())
-            .spawn()
-            .expect("start moto_server"),
-    );
-    assert!(wait_for_port(port, Duration::from_secs(30)));
-    let template =
-        std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json")).unwrap();
+    let Some(moto) = Moto::start(&dir.join("moto.log")) else {
+        return;
+    };
     std::fs::write(
         dir.join("override.tf.json"),
-        template.replace("__MOTO_ENDPOINT__", &endpoint),
+        emulator_override(&moto.endpoint),
     )
     .unwrap();
     std::env::set_var("WEBAPP_STATIC_BIN", &artifact);

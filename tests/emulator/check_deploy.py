@@ -95,14 +95,15 @@ def resolve(args: argparse.Namespace) -> dict:
     return exp
 
 
-def clients(args: argparse.Namespace):
+def clients(args: argparse.Namespace, services: tuple[str, ...] = ("autoscaling", "elbv2", "ec2")) -> dict:
+    """boto3 clients for `services`, on the emulator at --endpoint (fake credentials) or AWS."""
     kw: dict = {"region_name": args.region,
                 "config": Config(retries={"max_attempts": 3, "mode": "standard"})}
     if args.endpoint:
         kw["endpoint_url"] = args.endpoint
         kw["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID", "testing")
         kw["aws_secret_access_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "testing")
-    return {s: boto3.client(s, **kw) for s in ("autoscaling", "elbv2", "ec2")}
+    return {s: boto3.client(s, **kw) for s in services}
 
 
 def sg_admits_from(ec2, sg_id: str, src_sg_ids: set[str]) -> set[tuple[int, int]]:

@@ -22,21 +22,9 @@ import os
 import sys
 import urllib.parse
 
-import boto3
-from botocore.config import Config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_deploy import Checker  # noqa: E402
-
-
-def clients(args: argparse.Namespace) -> dict:
-    kw: dict = {"region_name": args.region,
-                "config": Config(retries={"max_attempts": 3, "mode": "standard"})}
-    if args.endpoint:
-        kw["endpoint_url"] = args.endpoint
-        kw["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID", "testing")
-        kw["aws_secret_access_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "testing")
-    return {s: boto3.client(s, **kw) for s in ("sqs", "cloudwatch", "iam", "sts")}
+from check_deploy import Checker, clients  # noqa: E402
 
 
 def policy_documents(iam, role_prefix: str) -> list[dict]:
@@ -120,7 +108,7 @@ def main() -> int:
     ap.add_argument("--expect-empty", action="store_true")
     a = ap.parse_args()
     c = Checker()
-    cl = clients(a)
+    cl = clients(a, ("sqs", "cloudwatch", "iam", "sts"))
     if a.expect_empty:
         check_empty(c, cl, a)
     else:

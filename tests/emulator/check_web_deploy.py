@@ -22,21 +22,9 @@ import os
 import sys
 import time
 
-import boto3
-from botocore.config import Config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_deploy import Checker  # noqa: E402
-
-
-def clients(args: argparse.Namespace) -> dict:
-    kw: dict = {"region_name": args.region,
-                "config": Config(retries={"max_attempts": 3, "mode": "standard"})}
-    if args.endpoint:
-        kw["endpoint_url"] = args.endpoint
-        kw["aws_access_key_id"] = os.environ.get("AWS_ACCESS_KEY_ID", "testing")
-        kw["aws_secret_access_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "testing")
-    return {s: boto3.client(s, **kw) for s in ("autoscaling", "elbv2", "ec2", "acm", "route53")}
+from check_deploy import Checker, clients  # noqa: E402
 
 
 def zone_id(r53, zone: str) -> str | None:
@@ -148,7 +136,7 @@ def main() -> int:
     ap.add_argument("--expect-empty", action="store_true")
     ap.add_argument("--wait", type=float, default=0)
     a = ap.parse_args()
-    cl = clients(a)
+    cl = clients(a, ("autoscaling", "elbv2", "ec2", "acm", "route53"))
     if a.create_zone:
         z = cl["route53"].create_hosted_zone(Name=a.create_zone, CallerReference=f"web-stack-{time.time()}")
         print(z["HostedZone"]["Id"])

@@ -186,6 +186,26 @@ impl Terraform {
         );
         stdout
     }
+
+    /// [`Terraform::ok`] with `-var NAME=VALUE` for each of `vars` after `args`.
+    pub fn ok_with_vars(&self, args: &[&str], vars: &[String]) -> String {
+        let mut all: Vec<&str> = args.to_vec();
+        for v in vars {
+            all.extend(["-var", v.as_str()]);
+        }
+        self.ok(&all)
+    }
+
+    /// The string outputs of the applied state (`terraform output -json`), by name.
+    pub fn string_outputs(&self) -> std::collections::BTreeMap<String, String> {
+        let v: serde_json::Value =
+            serde_json::from_str(&self.ok(&["output", "-json", "-no-color"])).expect("JSON");
+        v.as_object()
+            .expect("an object of outputs")
+            .iter()
+            .filter_map(|(k, o)| Some((k.clone(), o["value"].as_str()?.to_string())))
+            .collect()
+    }
 }
 
 /// The static webapp artifact (`cargo webapp-static`), from `WEBAPP_STATIC_BIN` or its
@@ -280,11 +300,17 @@ impl Moto {
     /// Start it, logging to `log`. `None` (the caller skips) when moto_server is absent
     /// outside CI.
     pub fn start(log: &Path) -> Option<Moto> {
+        Moto::start_with_env(log, &[])
+    }
+
+    /// [`Moto::start`] with settings in its environment (`MOTO_ACM_VALIDATION_WAIT`).
+    pub fn start_with_env(log: &Path, env: &[(&str, &str)]) -> Option<Moto> {
         let moto = require_tool("moto_server", "the emulated deploy applies to moto")?;
         let port = free_port();
         let child = Child(
             Command::new(moto)
                 .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .envs(env.iter().copied())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::fs::File::create(log).expect("create moto log"))
                 .spawn()
@@ -302,18 +328,90 @@ impl Moto {
     }
 }
 
+/// The tools venv's python (it has boto3, for the emulator checks). `None` (the caller
+/// skips, with a SKIPPED line) when it is missing outside CI; in CI a missing venv fails.
+pub fn tools_python() -> Option<PathBuf> {
+    let python = tools_venv_bin().join("python");
+    if python.is_file() {
+        return Some(python);
+    }
+    assert!(
+        !in_ci(),
+        "{} is missing: run scripts/setup-tools.sh",
+        python.display()
+    );
+    skipped("no tools venv python (boto3): run scripts/setup-tools.sh");
+    None
+}
+
+/// Run `tests/emulator/<script>` against the emulator at `endpoint` with `args`, echo its
+/// report, fail when it fails, and return the report.
+pub fn emulator_check(python: &Path, endpoint: &str, script: &str, args: &[&str]) -> String {
+    let out = Command::new(python)
+        .arg(repo_root().join("tests/emulator").join(script))
+        .args(["--endpoint", endpoint])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{script} {args:?} failed:\n{text}");
+    text
+}
+
 /// Lay out an emulated deploy in `dir`: the stack's own `main.tf.json`, and beside it
 /// `override.tf.json` from `tests/emulator/override.tf.json` pointing the provider at
 /// `endpoint`. The stack's output never carries any emulator setting.
 pub fn write_emulated_stack(dir: &Path, main_tf_json: &[u8], endpoint: &str) {
     std::fs::write(dir.join("main.tf.json"), main_tf_json).expect("write main.tf.json");
-    let template = std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
-        .expect("override template");
-    std::fs::write(
-        dir.join("override.tf.json"),
-        template.replace("__MOTO_ENDPOINT__", endpoint),
-    )
-    .expect("write override.tf.json");
+    std::fs::write(dir.join("override.tf.json"), emulator_override(endpoint))
+        .expect("write override.tf.json");
+}
+
+/// An emulated deploy laid out and ready to `init`: moto running, the stack binary's
+/// output in `dir/main.tf.json` with the emulator override beside it, terraform offline on
+/// the provider mirror, and the tools python for the checks. Dropping it stops moto.
+pub struct EmulatedDeploy {
+    pub dir: PathBuf,
+    pub tf: Terraform,
+    pub python: PathBuf,
+    pub moto: Moto,
+}
+
+impl EmulatedDeploy {
+    /// Run `bin` (a stack binary) and lay out its deploy in the scratch dir `name`, moto
+    /// started with `moto_env`. `None` (the caller skips) when a tool is missing outside CI.
+    pub fn prepare(name: &str, bin: &Path, moto_env: &[(&str, &str)]) -> Option<EmulatedDeploy> {
+        let python = tools_python()?;
+        let dir = scratch_dir(name);
+        let moto = Moto::start_with_env(&dir.join("moto.log"), moto_env)?;
+        let out = Command::new(bin).output().expect("run the stack binary");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        write_emulated_stack(&dir, &out.stdout, &moto.endpoint);
+        let tf = Terraform::new(&dir)?;
+        Some(EmulatedDeploy {
+            dir,
+            tf,
+            python,
+            moto,
+        })
+    }
+
+    /// [`emulator_check`] against this deploy's emulator.
+    pub fn check(&self, script: &str, args: &[&str]) -> String {
+        emulator_check(&self.python, &self.moto.endpoint, script, args)
+    }
+}
+
+/// `tests/emulator/override.tf.json` pointing the provider at `endpoint`.
+pub fn emulator_override(endpoint: &str) -> String {
+    std::fs::read_to_string(repo_root().join("tests/emulator/override.tf.json"))
+        .expect("override template")
+        .replace("__MOTO_ENDPOINT__", endpoint)
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released).
