@@ -231,6 +231,13 @@ cases! {
         says ["bool", "number `1`"]
         also []
         => |s| { s.raw_resources.push(RawResource::new("aws_sqs_queue", "jobs").with("fifo_queue", 1)); }
+    raw_argument_type_reference: "argument-type" at ("worker", "vpc_security_group_ids")
+        says ["set of string", "`web_sg.id`, which is a string"]
+        also []
+        => |s| {
+            let id = AttrRef { resource: "web_sg".into(), kind: SecurityGroup::KIND, attribute: "id".into() };
+            s.raw_resources.push(RawResource::new("aws_instance", "worker").with("vpc_security_group_ids", RawValue::Ref(id)));
+        }
     raw_block_count: "block-count" at ("tg", "health_check.key")
         says ["2 `health_check` blocks", "at most 1"]
         also []

@@ -307,6 +307,8 @@ impl<M: RawMode> Raw<M> {
 struct Checker<'s> {
     owner: String,
     out: &'s mut Sink,
+    /// The stack, to type what references read.
+    w: &'s dyn World,
 }
 
 /// A name `set` may set: not computed-only.
@@ -492,8 +494,30 @@ impl Checker<'_> {
     /// A value of type `ty`.
     fn value(&mut self, ty: &Type, v: &RawValue, at: &Location, what: &str) {
         match (ty, v) {
-            // A reference or variable is typed by Terraform at plan time.
-            (_, RawValue::Ref(_) | RawValue::Var(_)) | (Type::Dynamic, _) => {}
+            // A reference is typed by what it reads, in the provider schema: a string where
+            // a list goes (`vpc_security_group_ids: web_sg.id`) fails at plan.
+            (ty, RawValue::Ref(r)) => {
+                if let Some(got) = reference_type(self.w, r) {
+                    if !converts(&got, ty) {
+                        let found = format!(
+                            "`{}.{}`, which is {}",
+                            r.resource,
+                            r.attribute,
+                            article_of(&got)
+                        );
+                        let want = article_of(ty);
+                        let help = match ty {
+                            Type::List(e) | Type::Set(e) if converts(&got, e) => {
+                                format!("put it in a list: `[{}.{}]`", r.resource, r.attribute)
+                            }
+                            _ => format!("write {want} here"),
+                        };
+                        self.wrong_found(at.clone(), &format!("`{what}`"), &want, found, help);
+                    }
+                }
+            }
+            // A variable is typed by Terraform at plan time.
+            (_, RawValue::Var(_)) | (Type::Dynamic, _) => {}
             (Type::String, RawValue::Str(_) | RawValue::Number(_) | RawValue::Bool(_)) => {}
             (Type::String, RawValue::Json(_)) => {}
             (Type::Number, RawValue::Number(_)) | (Type::Bool, RawValue::Bool(_)) => {}
@@ -538,18 +562,65 @@ impl Checker<'_> {
     }
 
     fn wrong(&mut self, at: Location, what: &str, want: &str, found: &RawValue) {
+        self.wrong_found(
+            at,
+            what,
+            want,
+            found.describe(),
+            format!("write {want} here"),
+        );
+    }
+
+    fn wrong_found(&mut self, at: Location, what: &str, want: &str, found: String, help: String) {
         self.out.push(
             Violation::new(
                 &ARGUMENT_TYPE,
                 at,
-                format!(
-                    "{what} of {} takes {want}, found {}",
-                    self.owner,
-                    found.describe()
-                ),
+                format!("{what} of {} takes {want}, found {found}", self.owner),
             )
-            .help(format!("write {want} here")),
+            .help(help),
         );
+    }
+}
+
+/// The type of what a reference reads, from the provider schema: a raw resource's or data
+/// source's attribute, or a typed kind's, which is an attribute of its Terraform resource
+/// (`main.id` is `aws_vpc`'s `id`) or, composed (`front.url`), a string. `None` when the
+/// reference is not resolved (the graph check reports that).
+fn reference_type(w: &dyn World, r: &AttrRef) -> Option<Type> {
+    if let Some(mode) = r.kind.raw() {
+        let tf = w.raw_type(r.kind, &r.resource)?;
+        let a = schema::lookup(mode, tf)?.attribute(&r.attribute)?;
+        return Some(a.ty.clone());
+    }
+    let info = r.kind.info();
+    let (_, template) = info.attributes.iter().find(|(n, _)| *n == r.attribute)?;
+    let tf = info.address.split('.').next()?;
+    match template
+        .strip_prefix("${ADDR.")
+        .and_then(|t| t.strip_suffix('}'))
+    {
+        Some(a) => Some(schema::lookup(Mode::Resource, tf)?.attribute(a)?.ty.clone()),
+        None => Some(Type::String),
+    }
+}
+
+/// Whether Terraform converts a value of type `got` where `want` goes: primitives into each
+/// other (whether the value does is known at plan), collections by their elements, objects
+/// into maps, anything into or from `dynamic`. A primitive is never a collection, nor the
+/// other way round.
+fn converts(got: &Type, want: &Type) -> bool {
+    use Type::*;
+    match (got, want) {
+        (Dynamic, _) | (_, Dynamic) => true,
+        (String | Number | Bool, String | Number | Bool) => true,
+        (List(a) | Set(a), List(b) | Set(b)) => converts(a, b),
+        (Tuple(ts), List(b) | Set(b)) => ts.iter().all(|t| converts(t, b)),
+        (List(_) | Set(_) | Tuple(_), Tuple(_)) => true,
+        (Map(a), Map(b)) => converts(a, b),
+        (Object(fs), Map(b)) => fs.iter().all(|(_, t)| converts(t, b)),
+        (Map(_) | Object(_), Object(_)) => true,
+        _ => false,
     }
 }
 
@@ -665,7 +736,7 @@ impl<M: RawMode> Resource for Raw<M> {
         references(&self.body, &self.loc(), out);
     }
 
-    fn check(&self, _w: &dyn World, out: &mut Sink) {
+    fn check(&self, w: &dyn World, out: &mut Sink) {
         let Some(block) = self.schema() else {
             let kind = Self::KIND;
             let help = match did_you_mean(&self.tf_type, schema::type_names(M::MODE)) {
@@ -695,6 +766,7 @@ impl<M: RawMode> Resource for Raw<M> {
         let mut c = Checker {
             owner: self.owner(),
             out,
+            w,
         };
         c.entries(block, &self.body, &self.loc(), &self.loc());
     }
