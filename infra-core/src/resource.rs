@@ -181,7 +181,7 @@ pub trait Resource: Any + Sized {
     fn emit(&self, w: &dyn World, doc: &mut Doc);
 }
 
-/// A literal the stack sets on an attribute of a Terraform type (`aws_lb_target_group`,
+/// A value the stack sets on an attribute of a Terraform type (`aws_lb_target_group`,
 /// `health_check.interval`), where the DSL wrote it: what the AWS API constraints of the
 /// provider schema are checked against.
 #[derive(Debug, Clone)]
@@ -190,7 +190,17 @@ pub struct ApiValue<'a> {
     pub tf_type: &'a str,
     /// The attribute's path in the resource's body, nested blocks joined by `.`.
     pub attr: String,
-    pub value: Literal<'a>,
+    pub value: ApiSource<'a>,
+}
+
+/// Where an [`ApiValue`] comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum ApiSource<'a> {
+    /// A literal, checked as written.
+    Literal(Literal<'a>),
+    /// A variable (`var(name)`): its default is checked at compile time, and the value
+    /// given at plan time by a `validation` block that mirrors the constraint.
+    Variable(&'a str),
 }
 
 impl<'a> ApiValue<'a> {
@@ -199,7 +209,17 @@ impl<'a> ApiValue<'a> {
             at,
             tf_type,
             attr: attr.to_string(),
-            value,
+            value: ApiSource::Literal(value),
+        }
+    }
+
+    /// The value of variable `name`.
+    pub fn variable(at: Location, tf_type: &'a str, attr: &str, name: &'a str) -> Self {
+        ApiValue {
+            at,
+            tf_type,
+            attr: attr.to_string(),
+            value: ApiSource::Variable(name),
         }
     }
 }

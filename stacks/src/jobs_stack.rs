@@ -14,6 +14,9 @@ infra! {
         region: "us-east-1",
         tags: { Project: "jobs-stack" },
 
+        /// How many 5-minute periods the backlog must last before the alarm fires.
+        variable backlog_periods: number = 2;
+
         vpc main { cidr: "10.0.0.0/16", public_subnets: ["10.0.1.0/24", "10.0.2.0/24"] }
         payload site = webapp_spec { port: 8000 }
 
@@ -54,7 +57,7 @@ infra! {
             dimensions: { QueueName: jobs.name },
             statistic: "Maximum",
             period: 300,
-            evaluation_periods: 2,
+            evaluation_periods: var(backlog_periods),
             comparison_operator: "GreaterThanThreshold",
             threshold: 100,
         }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::{assert_matches_golden, assert_shellcheck_clean, scratch_dir, Terraform};
+use infra_tests::{assert_matches_golden, assert_shellcheck_clean, scratch_dir, VariablePlan};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hello_stack");
 
@@ -143,62 +143,32 @@ fn user_data_is_shellcheck_clean_on_both_images() {
 #[test]
 fn terraform_variable_validation_refuses_bad_values() {
     let v: serde_json::Value = serde_json::from_slice(&run(&[]).stdout).unwrap();
-    let only_vars = serde_json::json!({ "variable": v["variable"] });
-    let dir = scratch_dir("variable-validation");
-    std::fs::write(dir.join("vars.tf.json"), only_vars.to_string()).unwrap();
-    let Some(tf) = Terraform::new(&dir) else {
+    let Some(vp) = VariablePlan::new("variable-validation", &v) else {
         return;
     };
-    tf.ok(&["init", "-backend=false", "-no-color"]);
-    let artifact = format!("site_artifact={}", dir.join("vars.tf.json").display());
-    let plan = |var: &str| {
-        tf.run(&[
-            "plan",
-            "-no-color",
-            "-input=false",
-            "-var",
-            &artifact,
-            "-var",
-            var,
-        ])
-    };
-    for good in [
-        "admin_cidr=203.0.113.7/32",
-        "ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx ops@example",
-    ] {
-        let out = plan(good);
-        assert!(
-            out.status.success(),
-            "{good} refused:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    for bad in [
-        "admin_cidr=0.0.0.0/0",
-        "admin_cidr=::/0",
-        "admin_cidr=10.0.0.300/32",
-        "admin_cidr=me",
-        "ssh_public_key=hunter2",
-    ] {
-        let out = plan(bad);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{bad} accepted");
-        assert!(err.contains("Invalid value for variable"), "{bad}: {err}");
-    }
-    // A missing payload artifact is named, with the command that builds it, instead of
-    // terraform's "Error in function call" from filesha256.
-    let out = tf.run(&[
-        "plan",
-        "-no-color",
-        "-input=false",
-        "-var",
-        "site_artifact=/nonexistent/webapp",
-    ]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(
-        err.contains("Invalid value for variable") && err.contains("cargo webapp-static"),
-        "{err}"
+    let cidr = "admin_cidr must be an IPv4 CIDR block";
+    vp.assert_validations(
+        &[
+            &["admin_cidr=203.0.113.7/32"],
+            &["ssh_public_key=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx ops@example"],
+        ],
+        &[
+            (&["admin_cidr=0.0.0.0/0"], cidr),
+            (&["admin_cidr=::/0"], cidr),
+            (&["admin_cidr=10.0.0.300/32"], cidr),
+            (&["admin_cidr=me"], cidr),
+            (
+                &["ssh_public_key=hunter2"],
+                "ssh_public_key must be an RSA or ED25519 OpenSSH public key",
+            ),
+            // A missing payload artifact is named, with the command that builds it,
+            // instead of terraform's "Error in function call" from filesha256 (the last
+            // -var wins over the stand-in artifact).
+            (
+                &["site_artifact=/nonexistent/webapp"],
+                "cargo webapp-static",
+            ),
+        ],
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&vp.tf.dir);
 }

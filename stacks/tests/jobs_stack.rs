@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::assert_matches_golden;
+use infra_tests::{assert_matches_golden, VariablePlan};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jobs_stack");
@@ -76,4 +76,23 @@ fn raw_resources_sit_beside_the_typed_ones() {
 #[test]
 fn terraform_validates_the_output_offline() {
     infra_tests::validate_offline("jobs-stack-validate", &run());
+}
+
+/// A value read from a variable is held to the AWS API's constraint at plan time too: the
+/// alarm's `evaluation_periods` (CloudWatch's minimum is 1) through a validation block
+/// that names the rule.
+#[test]
+fn terraform_refuses_a_variable_value_aws_would_refuse() {
+    let v: Value = serde_json::from_slice(&run()).expect("JSON");
+    let Some(vp) = VariablePlan::new("jobs-api-validation", &v) else {
+        return;
+    };
+    vp.assert_validations(
+        &[&[], &["backlog_periods=5"]],
+        &[(
+            &["backlog_periods=0"],
+            "aws-api-constraint: `evaluation_periods` of aws_cloudwatch_metric_alarm must be at least 1",
+        )],
+    );
+    let _ = std::fs::remove_dir_all(&vp.tf.dir);
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use infra_tests::{assert_matches_golden, scratch_dir, Terraform};
+use infra_tests::{assert_matches_golden, scratch_dir, VariablePlan};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_web_stack");
@@ -206,71 +206,42 @@ fn user_data_is_shellcheck_clean_on_both_architectures() {
 /// are planned, as the hello_stack test does; `web_emulated_deploy` applies the defaults.)
 #[test]
 fn terraform_refuses_bad_knob_values_naming_the_rule() {
-    let v = output();
-    let only_vars = serde_json::json!({ "variable": v["variable"] });
-    let dir = scratch_dir("web-knob-validation");
-    std::fs::write(dir.join("vars.tf.json"), only_vars.to_string()).unwrap();
-    let Some(tf) = Terraform::new(&dir) else {
+    let Some(vp) = VariablePlan::new("web-knob-validation", &output()) else {
         return;
     };
-    tf.ok(&["init", "-backend=false", "-no-color"]);
-    let artifact = format!("site_artifact={}", dir.join("vars.tf.json").display());
-    let plan = |vars: &[&str]| {
-        let mut args = vec!["plan", "-no-color", "-input=false", "-var", &artifact];
-        for v in vars {
-            args.extend(["-var", v]);
-        }
-        let out = tf.run(&args);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (out.status.success(), text)
-    };
-    for good in [
-        &[][..],
-        &["desired=4"],
-        &["desired=3", "max_size=6", "min_size=1"],
-        &["instance_type=m7g.large", "cpu_target=70"],
-        &["instance_type=c7gn.2xlarge"],
-    ] {
-        let (ok, text) = plan(good);
-        assert!(ok, "{good:?} refused:\n{text}");
-    }
-    for (bad, rule) in [
-        (
-            &["desired=9"][..],
-            "asg-size: desired capacity of web_asg must be between min (2) and max (4)",
-        ),
-        (
-            &["min_size=3"],
-            "asg-size: desired capacity of web_asg must be between min (3) and max (4)",
-        ),
-        (
-            &["max_size=0", "min_size=0", "desired=0"],
-            "asg-size: max size of web_asg must be at least 1",
-        ),
-        (
-            &["desired=2.5"],
-            "asg-size: desired capacity of web_asg must be a whole number",
-        ),
-        (&["cpu_target=0"], "cpu-target: "),
-        (&["cpu_target=150"], "cpu-target: "),
-        (
-            &["instance_type=t3.micro"],
-            "arch-mismatch: instance type of launch template web must be arm64",
-        ),
-        (&["instance_type=t4g.huge"], "instance-type: "),
-    ] {
-        let (ok, text) = plan(bad);
-        assert!(!ok, "{bad:?} accepted:\n{text}");
-        // Terraform wraps long messages: compare with the line breaks as spaces.
-        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(
-            flat.contains("Invalid value for variable") && flat.contains(rule),
-            "{bad:?} should fail with {rule:?}:\n{text}"
-        );
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    vp.assert_validations(
+        &[
+            &[],
+            &["desired=4"],
+            &["desired=3", "max_size=6", "min_size=1"],
+            &["instance_type=m7g.large", "cpu_target=70"],
+            &["instance_type=c7gn.2xlarge"],
+        ],
+        &[
+            (
+                &["desired=9"],
+                "asg-size: desired capacity of web_asg must be between min (2) and max (4)",
+            ),
+            (
+                &["min_size=3"],
+                "asg-size: desired capacity of web_asg must be between min (3) and max (4)",
+            ),
+            (
+                &["max_size=0", "min_size=0", "desired=0"],
+                "asg-size: max size of web_asg must be at least 1",
+            ),
+            (
+                &["desired=2.5"],
+                "asg-size: desired capacity of web_asg must be a whole number",
+            ),
+            (&["cpu_target=0"], "cpu-target: "),
+            (&["cpu_target=150"], "cpu-target: "),
+            (
+                &["instance_type=t3.micro"],
+                "arch-mismatch: instance type of launch template web must be arm64",
+            ),
+            (&["instance_type=t4g.huge"], "instance-type: "),
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&vp.tf.dir);
 }

@@ -208,6 +208,76 @@ impl Terraform {
     }
 }
 
+/// A stack's variables alone, in a Terraform working directory, to plan with `-var`s: what
+/// the emitted `validation` blocks accept and refuse, offline (no provider is needed). Every
+/// `*_artifact` variable gets an existing file.
+pub struct VariablePlan {
+    pub tf: Terraform,
+    artifacts: Vec<String>,
+}
+
+impl VariablePlan {
+    /// From a stack's Terraform JSON; `None` (skip) when terraform is missing outside CI.
+    pub fn new(name: &str, stack: &serde_json::Value) -> Option<VariablePlan> {
+        let dir = scratch_dir(name);
+        let vars = stack["variable"].clone();
+        let file = dir.join("vars.tf.json");
+        std::fs::write(&file, serde_json::json!({ "variable": vars }).to_string())
+            .expect("write vars.tf.json");
+        let artifacts = vars
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| k.ends_with("_artifact"))
+                    .map(|k| format!("{k}={}", file.display()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tf = Terraform::new(&dir)?;
+        tf.ok(&["init", "-backend=false", "-no-color"]);
+        Some(VariablePlan { tf, artifacts })
+    }
+
+    /// `terraform plan` with `vars` (`name=value`): success, and stdout and stderr together
+    /// with Terraform's line wrapping undone (words joined by single spaces).
+    pub fn plan(&self, vars: &[&str]) -> (bool, String) {
+        let mut args = vec!["plan", "-no-color", "-input=false"];
+        for v in self
+            .artifacts
+            .iter()
+            .map(String::as_str)
+            .chain(vars.iter().copied())
+        {
+            args.extend(["-var", v]);
+        }
+        let out = self.tf.run(&args);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (out.status.success(), flat)
+    }
+
+    /// Assert that each of `good` plans, and each of `bad` fails naming its text (a rule
+    /// name and the start of its message).
+    pub fn assert_validations(&self, good: &[&[&str]], bad: &[(&[&str], &str)]) {
+        for g in good {
+            let (ok, text) = self.plan(g);
+            assert!(ok, "{g:?} refused:\n{text}");
+        }
+        for (b, want) in bad {
+            let (ok, text) = self.plan(b);
+            assert!(!ok, "{b:?} accepted:\n{text}");
+            assert!(
+                text.contains("Invalid value for variable") && text.contains(want),
+                "{b:?} should fail with {want:?}:\n{text}"
+            );
+        }
+    }
+}
+
 /// The static webapp artifact (`cargo webapp-static`), from `WEBAPP_STATIC_BIN` or its
 /// default path. Missing: a panic under CI, `None` (skip) elsewhere.
 pub fn webapp_artifact() -> Option<PathBuf> {

@@ -4,8 +4,9 @@
 //! raw resources every literal of their body. One check for all of them.
 
 use crate::diag::{CheckRule, Sink, Violation};
+use crate::kinds::variable::{VarType, Variable};
 use crate::registry::{Stack, Visit};
-use crate::resource::{ApiValue, Resource};
+use crate::resource::{ApiSource, ApiValue, Resource, Validation};
 use crate::schema::{self, Literal};
 
 pub const AWS_API_CONSTRAINT: CheckRule = CheckRule::new(
@@ -36,16 +37,39 @@ fn show(v: Literal<'_>) -> String {
     }
 }
 
-/// Check every literal against its attribute's constraint. A location that already has a
-/// violation (a kind's own rule, which says more) is not reported twice.
-pub fn check(stack: &Stack, out: &mut Sink) {
+fn collect(stack: &Stack) -> Vec<ApiValue<'_>> {
     let mut values = Collect(Vec::new());
     stack.visit(&mut values);
-    for v in values.0 {
+    values.0
+}
+
+/// The default of variable `name` as the literal the checks see, and where it came from.
+fn default_of<'s>(stack: &'s Stack, name: &str) -> Option<(Literal<'s>, &'s Variable)> {
+    let var = stack.variables.iter().find(|v| v.name == name)?;
+    let d = var.default.as_deref()?;
+    let lit = match var.ty {
+        VarType::Number => Literal::Number(d.parse().ok()?),
+        _ => Literal::Str(d),
+    };
+    Some((lit, var))
+}
+
+/// Check every literal, and every variable's default, against its attribute's constraint.
+/// A location that already has a violation (a kind's own rule, which says more) is not
+/// reported twice.
+pub fn check(stack: &Stack, out: &mut Sink) {
+    for v in collect(stack) {
         let Some(c) = schema::constraint(v.tf_type, &v.attr) else {
             continue;
         };
-        let Err(why) = c.check(v.value) else {
+        let (value, whence) = match v.value {
+            ApiSource::Literal(l) => (l, String::new()),
+            ApiSource::Variable(name) => match default_of(stack, name) {
+                Some((l, _)) => (l, format!(" (the default of variable `{name}`)")),
+                None => continue,
+            },
+        };
+        let Err(why) = c.check(value) else {
             continue;
         };
         if out.any(|d| d.at == v.at) {
@@ -56,8 +80,8 @@ pub fn check(stack: &Stack, out: &mut Sink) {
                 &AWS_API_CONSTRAINT,
                 v.at.clone(),
                 format!(
-                    "AWS refuses {} for `{}` of {}: {why}",
-                    show(v.value),
+                    "AWS refuses {}{whence} for `{}` of {}: {why}",
+                    show(value),
                     v.attr,
                     v.tf_type
                 ),
@@ -65,4 +89,43 @@ pub fn check(stack: &Stack, out: &mut Sink) {
             .help("use a value the AWS API accepts: `terraform apply` would fail on this one"),
         );
     }
+}
+
+/// The plan-time mirror of [`check`] for values read from variables: a `validation` block
+/// on each such variable, so a value given with `-var` or a tfvars file that AWS would
+/// refuse fails the plan, naming the rule.
+pub fn validations(stack: &Stack) -> Vec<Validation> {
+    let mut out: Vec<Validation> = Vec::new();
+    for v in collect(stack) {
+        let ApiSource::Variable(name) = v.value else {
+            continue;
+        };
+        let Some(c) = schema::constraint(v.tf_type, &v.attr) else {
+            continue;
+        };
+        let Some(var) = stack.variables.iter().find(|x| x.name == name) else {
+            continue;
+        };
+        let expr = format!("var.{name}");
+        let Some(condition) = c.hcl_condition(&expr, var.ty == VarType::Number) else {
+            continue;
+        };
+        let message = format!(
+            "`{}` of {} must be {}: AWS would refuse ${{var.{name}}} at apply.",
+            v.attr,
+            v.tf_type,
+            // A literal in Terraform's template (the message is one).
+            crate::escape::terraform_template(&c.describe())
+        );
+        let val = Validation {
+            variable: name.to_string(),
+            rule: &AWS_API_CONSTRAINT,
+            condition,
+            message,
+        };
+        if !out.contains(&val) {
+            out.push(val);
+        }
+    }
+    out
 }

@@ -122,14 +122,16 @@ impl Visit<'_> for Validations<'_> {
     }
 }
 
-/// Every kind's knob validations, appended to the variables they guard (after the
-/// variable's own, in registry and declaration order).
+/// Every kind's knob validations, then the AWS API constraints on values read from
+/// variables, appended to the variables they guard (after the variable's own, in registry
+/// and declaration order).
 fn validations(stack: &Stack, doc: &mut Doc) {
     let mut v = Validations {
         world: stack.world(),
         out: Vec::new(),
     };
     stack.visit(&mut v);
+    v.out.extend(check::constraints::validations(stack));
     for val in v.out {
         let Some(Value::Object(body)) = doc.variable.get_mut(&val.variable) else {
             continue; // an undeclared variable: the checks refuse the stack

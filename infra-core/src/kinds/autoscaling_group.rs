@@ -204,21 +204,15 @@ impl Resource for AutoScalingGroup {
     fn api_values<'a>(&'a self, out: &mut Vec<ApiValue<'a>>) {
         const TF: &str = "aws_autoscaling_group";
         let me = self.loc();
-        // Literal sizes only: a variable's default is the compile-time checks' business, and
-        // its plan-time value the validations'.
         for (f, attr, k) in [
             (MIN, "min_size", &self.min),
             (DESIRED, "desired_capacity", &self.desired),
             (MAX, "max_size", &self.max),
         ] {
-            if let Knob::Literal(n) = k {
-                out.push(ApiValue::new(
-                    me.at(f),
-                    TF,
-                    attr,
-                    Literal::Number((*n).into()),
-                ));
-            }
+            out.push(match k {
+                Knob::Literal(n) => ApiValue::new(me.at(f), TF, attr, Literal::Number((*n).into())),
+                Knob::Variable(v) => ApiValue::variable(me.at(f), TF, attr, v),
+            });
         }
         if let Some(g) = self.health_check_grace_secs {
             let at = me.at(HEALTH_CHECK_GRACE);

@@ -667,6 +667,7 @@ fn api_values<'a>(
                         }
                     }
                 }
+                RawValue::Var(name) => out.push(ApiValue::variable(here, tf_type, &path, name)),
                 _ => {
                     if let Some(l) = v.literal() {
                         out.push(ApiValue::new(here, tf_type, &path, l));

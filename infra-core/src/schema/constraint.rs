@@ -114,6 +114,82 @@ impl Constraint {
         Ok(())
     }
 
+    /// What a value must be, in words, for a message that has no value to show: "one of
+    /// HTTP, HTTPS; 1 to 32 characters long (AWS API: ...)".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.enum_values.is_empty() {
+            let shown: Vec<&str> = self
+                .enum_values
+                .iter()
+                .take(ENUM_SHOWN)
+                .map(String::as_str)
+                .collect();
+            let more = if self.enum_values.len() > ENUM_SHOWN {
+                ", ..."
+            } else {
+                ""
+            };
+            parts.push(format!("one of {}{more}", shown.join(", ")));
+        }
+        match (self.min, self.max) {
+            (Some(a), Some(b)) => parts.push(format!("between {a} and {b}")),
+            (Some(a), None) => parts.push(format!("at least {a}")),
+            (None, Some(b)) => parts.push(format!("at most {b}")),
+            (None, None) => {}
+        }
+        match (self.min_len, self.max_len) {
+            (Some(a), Some(b)) => parts.push(format!("{a} to {b} characters long")),
+            (Some(a), None) => parts.push(format!("at least {a} characters long")),
+            (None, Some(b)) => parts.push(format!("at most {b} characters long")),
+            (None, None) => {}
+        }
+        if let Some(p) = &self.pattern {
+            parts.push(format!("matching `{p}`"));
+        }
+        format!("{} ({})", parts.join("; "), self.cite())
+    }
+
+    /// The constraint as a Terraform condition on the value of `expr` (an HCL expression
+    /// such as `var.port`), for a variable's `validation` block: what [`Constraint::check`]
+    /// tests, in Terraform's functions (`contains`, `length`, `regex`, whose RE2 syntax
+    /// covers the patterns kept). `number`: the value is a number (ranges apply), else a
+    /// string (lengths and patterns apply). A null value passes. `None` when nothing
+    /// applies.
+    pub fn hcl_condition(&self, expr: &str, number: bool) -> Option<String> {
+        use crate::escape::hcl_string;
+        let mut parts = Vec::new();
+        if !self.enum_values.is_empty() {
+            let values: Vec<String> = self.enum_values.iter().map(|v| hcl_string(v)).collect();
+            parts.push(format!(
+                "contains([{}], tostring({expr}))",
+                values.join(", ")
+            ));
+        }
+        if number {
+            if let Some(a) = self.min {
+                parts.push(format!("{expr} >= {a}"));
+            }
+            if let Some(b) = self.max {
+                parts.push(format!("{expr} <= {b}"));
+            }
+        } else {
+            if let Some(a) = self.min_len {
+                parts.push(format!("length({expr}) >= {a}"));
+            }
+            if let Some(b) = self.max_len {
+                parts.push(format!("length({expr}) <= {b}"));
+            }
+            if let Some(p) = self.pattern.as_deref().filter(|p| compiled(p).is_some()) {
+                parts.push(format!("can(regex({}, {expr}))", hcl_string(p)));
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        Some(format!("{expr} == null ? true : ({})", parts.join(" && ")))
+    }
+
     /// "AWS API: elbv2 CreateTargetGroupInput.Port, botocore 1.35.99"
     fn cite(&self) -> String {
         match self.source.split_once(" (botocore ") {
