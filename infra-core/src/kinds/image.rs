@@ -141,34 +141,44 @@ impl Image {
     }
 }
 
+/// Instance types of each architecture, for the tests of [`Arch::of_instance_type`] and
+/// of the Terraform regexes that mirror it (`infra-core/tests/knobs.rs`).
+#[doc(hidden)]
+pub mod samples {
+    /// Graviton families, `a1` included.
+    pub const ARM64_TYPES: &[&str] = &[
+        "t4g.micro",
+        "m7g.large",
+        "c7gn.xlarge",
+        "r6gd.large",
+        "x2gd.medium",
+        "im4gn.large",
+        "is4gen.large",
+        "a1.medium",
+        "m8g.large",
+    ];
+    /// Intel and AMD families, accelerated ones and `-flex` included.
+    pub const X86_64_TYPES: &[&str] = &[
+        "t2.micro",
+        "t3a.small",
+        "m5.large",
+        "g4dn.xlarge",
+        "m7i-flex.large",
+        "c6in.large",
+        "p4d.24xlarge",
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn instance_type_architectures() {
-        for t in [
-            "t4g.micro",
-            "m7g.large",
-            "c7gn.xlarge",
-            "r6gd.large",
-            "x2gd.medium",
-            "im4gn.large",
-            "is4gen.large",
-            "a1.medium",
-            "m8g.large",
-        ] {
+        for t in samples::ARM64_TYPES {
             assert_eq!(Arch::of_instance_type(t), Some(Arch::Arm64), "{t}");
         }
-        for t in [
-            "t2.micro",
-            "t3a.small",
-            "m5.large",
-            "g4dn.xlarge",
-            "m7i-flex.large",
-            "c6in.large",
-            "p4d.24xlarge",
-        ] {
+        for t in samples::X86_64_TYPES {
             assert_eq!(Arch::of_instance_type(t), Some(Arch::X86_64), "{t}");
         }
         assert_eq!(Arch::of_instance_type("micro"), None);
