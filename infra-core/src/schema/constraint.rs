@@ -54,26 +54,13 @@ impl Constraint {
         };
         let cite = self.cite();
         if !self.enum_values.is_empty() && !self.enum_values.iter().any(|e| *e == text) {
-            let shown: Vec<&str> = self
-                .enum_values
-                .iter()
-                .take(ENUM_SHOWN)
-                .map(String::as_str)
-                .collect();
-            let more = match self.enum_values.len() {
-                n if n > ENUM_SHOWN => format!(", ... ({n} values)"),
-                _ => String::new(),
-            };
             let values = || self.enum_values.iter().map(String::as_str);
             let hint = values()
                 .find(|e| e.eq_ignore_ascii_case(&text))
                 .or_else(|| crate::suggest::did_you_mean(&text, values()))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(format!(
-                "must be one of {}{more} ({cite}){hint}",
-                shown.join(", ")
-            ));
+            return Err(format!("must be one of {} ({cite}){hint}", self.enum_list()));
         }
         if let Some(n) = number {
             let low = self.min.is_some_and(|m| n < m);
@@ -114,23 +101,26 @@ impl Constraint {
         Ok(())
     }
 
+    /// The allowed values for a message: the first [`ENUM_SHOWN`], then how many in all.
+    fn enum_list(&self) -> String {
+        let shown: Vec<&str> = self
+            .enum_values
+            .iter()
+            .take(ENUM_SHOWN)
+            .map(String::as_str)
+            .collect();
+        match self.enum_values.len() {
+            n if n > ENUM_SHOWN => format!("{}, ... ({n} values)", shown.join(", ")),
+            _ => shown.join(", "),
+        }
+    }
+
     /// What a value must be, in words, for a message that has no value to show: "one of
     /// HTTP, HTTPS; 1 to 32 characters long (AWS API: ...)".
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if !self.enum_values.is_empty() {
-            let shown: Vec<&str> = self
-                .enum_values
-                .iter()
-                .take(ENUM_SHOWN)
-                .map(String::as_str)
-                .collect();
-            let more = if self.enum_values.len() > ENUM_SHOWN {
-                ", ..."
-            } else {
-                ""
-            };
-            parts.push(format!("one of {}{more}", shown.join(", ")));
+            parts.push(format!("one of {}", self.enum_list()));
         }
         match (self.min, self.max) {
             (Some(a), Some(b)) => parts.push(format!("between {a} and {b}")),
