@@ -20,32 +20,19 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
         return;
     };
     let tf = &e.tf;
-    let var = format!("site_artifact={}", artifact.display());
-    tf.ok(&["init", "-no-color"]);
     // moto applies a bucket policy at once: a short wait still runs the local-exec.
-    let settle = "log_policy_settle_seconds=2";
-    tf.ok(&[
-        "apply",
-        "-auto-approve",
-        "-no-color",
-        "-var",
-        &var,
-        "-var",
-        settle,
-    ]);
+    let vars = [
+        format!("site_artifact={}", artifact.display()),
+        "log_policy_settle_seconds=2".to_string(),
+    ];
+    tf.ok(&["init", "-no-color"]);
+    tf.ok_with_vars(&["apply", "-auto-approve", "-no-color"], &vars);
 
     let stack = stacks::HelloStack::new();
-    let outputs = tf.ok(&["output", "-json", "-no-color"]);
-    let outputs: serde_json::Value = serde_json::from_str(&outputs).unwrap();
-    let asg_name = outputs["asg_name"]["value"]
-        .as_str()
-        .expect("asg_name output");
-    let tg_name = outputs["target_group_name"]["value"]
-        .as_str()
-        .expect("target_group_name output");
-    assert!(outputs["alb_dns"]["value"]
-        .as_str()
-        .is_some_and(|d| !d.is_empty()));
+    let outputs = tf.string_outputs();
+    let asg_name = outputs.get("asg_name");
+    let tg_name = outputs.get("target_group_name");
+    assert!(!outputs.get("alb_dns").is_empty());
 
     let check = |extra: &[&str]| e.check("check_deploy.py", extra);
     let asg = &stack.web_asg;
@@ -69,15 +56,7 @@ fn hello_stack_applies_to_the_emulator_and_destroys_cleanly() {
     ]);
     assert!(report.contains(" 0 failed"), "{report}");
 
-    tf.ok(&[
-        "destroy",
-        "-auto-approve",
-        "-no-color",
-        "-var",
-        &var,
-        "-var",
-        settle,
-    ]);
+    tf.ok_with_vars(&["destroy", "-auto-approve", "-no-color"], &vars);
     check(&["--expect-empty"]);
     let _ = std::fs::remove_dir_all(&e.dir);
 }

@@ -28,12 +28,7 @@ fn jobs_stack_applies_to_the_emulator_and_destroys_cleanly() {
     tf.ok_with_vars(&["apply", "-auto-approve", "-no-color"], &vars);
 
     let outputs = tf.string_outputs();
-    let s = |k: &str| {
-        outputs
-            .get(k)
-            .unwrap_or_else(|| panic!("output {k}: {outputs:?}"))
-            .clone()
-    };
+    let s = |k: &str| outputs.get(k).to_string();
 
     let run = |script: &str, args: &[&str]| e.check(script, args);
     let stack = stacks::JobsStack::new();

@@ -197,14 +197,16 @@ impl Terraform {
     }
 
     /// The string outputs of the applied state (`terraform output -json`), by name.
-    pub fn string_outputs(&self) -> std::collections::BTreeMap<String, String> {
+    pub fn string_outputs(&self) -> StringOutputs {
         let v: serde_json::Value =
             serde_json::from_str(&self.ok(&["output", "-json", "-no-color"])).expect("JSON");
-        v.as_object()
-            .expect("an object of outputs")
-            .iter()
-            .filter_map(|(k, o)| Some((k.clone(), o["value"].as_str()?.to_string())))
-            .collect()
+        StringOutputs(
+            v.as_object()
+                .expect("an object of outputs")
+                .iter()
+                .filter_map(|(k, o)| Some((k.clone(), o["value"].as_str()?.to_string())))
+                .collect(),
+        )
     }
 }
 
@@ -275,6 +277,19 @@ impl VariablePlan {
                 "{b:?} should fail with {want:?}:\n{text}"
             );
         }
+    }
+}
+
+/// A state's string outputs, by name.
+#[derive(Debug)]
+pub struct StringOutputs(pub std::collections::BTreeMap<String, String>);
+
+impl StringOutputs {
+    /// Output `name`; a missing one fails the test, listing those there are.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .get(name)
+            .unwrap_or_else(|| panic!("no string output {name}: {:?}", self.0))
     }
 }
 

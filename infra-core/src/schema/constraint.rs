@@ -60,7 +60,10 @@ impl Constraint {
                 .or_else(|| crate::suggest::did_you_mean(&text, values()))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(format!("must be one of {} ({cite}){hint}", self.enum_list()));
+            return Err(format!(
+                "must be one of {} ({cite}){hint}",
+                self.enum_list()
+            ));
         }
         if let Some(n) = number {
             let low = self.min.is_some_and(|m| n < m);
