@@ -293,46 +293,42 @@ impl StringOutputs {
     }
 }
 
-/// The static webapp artifact (`cargo webapp-static`), from `WEBAPP_STATIC_BIN` or its
-/// default path. Missing: a panic under CI, `None` (skip) elsewhere.
-pub fn webapp_artifact() -> Option<PathBuf> {
-    let path = std::env::var_os("WEBAPP_STATIC_BIN")
+/// The static webapp artifact for `arch`: from `env` when set (what `.ci/run` exports),
+/// else at its default path (`Payload::default_artifact`). Missing: a panic under CI naming
+/// the command that builds it (`Payload::build_command_for`), a SKIPPED line and `None`
+/// elsewhere.
+fn payload_artifact(arch: infra_core::Arch, env: &str) -> Option<PathBuf> {
+    use infra_core::Payload;
+    let path = std::env::var_os(env)
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target/x86_64-unknown-linux-gnu/release/webapp"));
+        .unwrap_or_else(|| repo_root().join(Payload::default_artifact(arch, "webapp")));
     if path.is_file() {
         return Some(path);
     }
-    if in_ci() {
-        panic!(
-            "the static webapp artifact {} is missing and CI is set: build it with `cargo webapp-static`",
-            path.display()
-        );
-    }
+    let build = Payload::build_command_for(arch, "webapp");
+    assert!(
+        !in_ci(),
+        "the {} webapp artifact {} is missing and CI is set: build it with `{build}`",
+        arch.keyword(),
+        path.display()
+    );
     skipped(&format!(
-        "no webapp artifact at {} (build it with `cargo webapp-static`)",
+        "no {} webapp artifact at {} (build it with `{build}`)",
+        arch.keyword(),
         path.display()
     ));
     None
 }
 
-/// The static aarch64 webapp artifact (`scripts/build-payload.sh aarch64`), from
-/// `WEBAPP_STATIC_BIN_AARCH64` or its default path. Missing: a panic under CI, `None`
-/// (skip) elsewhere.
+/// The static x86_64 webapp artifact (`cargo webapp-static`, or `WEBAPP_STATIC_BIN`).
+pub fn webapp_artifact() -> Option<PathBuf> {
+    payload_artifact(infra_core::Arch::X86_64, "WEBAPP_STATIC_BIN")
+}
+
+/// The static aarch64 webapp artifact (`bash scripts/build-payload.sh aarch64`, or
+/// `WEBAPP_STATIC_BIN_AARCH64`).
 pub fn webapp_artifact_aarch64() -> Option<PathBuf> {
-    let path = std::env::var_os("WEBAPP_STATIC_BIN_AARCH64")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target/aarch64-unknown-linux-gnu/release/webapp"));
-    if path.is_file() {
-        return Some(path);
-    }
-    if in_ci() {
-        panic!(
-            "the aarch64 webapp artifact {} is missing and CI is set: build it with `bash scripts/build-payload.sh aarch64`",
-            path.display()
-        );
-    }
-    eprintln!("SKIPPED: no aarch64 webapp artifact at {}", path.display());
-    None
+    payload_artifact(infra_core::Arch::Arm64, "WEBAPP_STATIC_BIN_AARCH64")
 }
 
 /// A process this test started, killed (by PID) when dropped.

@@ -92,8 +92,13 @@ impl Payload {
     /// workspace's `cargo <binary>-static` alias (`.cargo/config.toml`) for x86_64, the
     /// cross build script for arm64.
     pub fn build_command(&self) -> String {
-        match self.arch {
-            Arch::X86_64 => format!("cargo {}-static", self.binary),
+        Self::build_command_for(self.arch, &self.binary)
+    }
+
+    /// [`Payload::build_command`] of a payload `binary` built for `arch`.
+    pub fn build_command_for(arch: Arch, binary: &str) -> String {
+        match arch {
+            Arch::X86_64 => format!("cargo {binary}-static"),
             Arch::Arm64 => "bash scripts/build-payload.sh aarch64".to_string(),
         }
     }
