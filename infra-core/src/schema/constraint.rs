@@ -68,13 +68,8 @@ impl Constraint {
         if let Some(n) = number {
             let low = self.min.is_some_and(|m| n < m);
             let high = self.max.is_some_and(|m| n > m);
-            if low || high {
-                return Err(match (self.min, self.max) {
-                    (Some(a), Some(b)) => format!("must be between {a} and {b} ({cite})"),
-                    (Some(a), None) => format!("must be at least {a} ({cite})"),
-                    (_, Some(b)) => format!("must be at most {b} ({cite})"),
-                    (None, None) => unreachable!(),
-                });
+            if let Some(range) = self.range_words().filter(|_| low || high) {
+                return Err(format!("must be {range} ({cite})"));
             }
         }
         if matches!(v, Literal::Str(_)) || self.min.is_none() && self.max.is_none() {
@@ -87,11 +82,14 @@ impl Constraint {
                     (Some(a), Some(b)) => {
                         format!("must be {a} to {b} characters long, not {len} ({cite})")
                     }
-                    (Some(a), None) => format!("must be at least {a} {} ({cite})", chars(a)),
                     (_, Some(b)) => {
                         format!("must be at most {b} {}, not {len} ({cite})", chars(b))
                     }
-                    (None, None) => unreachable!(),
+                    // Too short: `min_len` is set.
+                    (a, None) => {
+                        let a = a.unwrap_or_default();
+                        format!("must be at least {a} {} ({cite})", chars(a))
+                    }
                 });
             }
             if let Some(re) = self.pattern.as_deref().and_then(compiled) {
@@ -102,6 +100,16 @@ impl Constraint {
             }
         }
         Ok(())
+    }
+
+    /// The numeric range in words: "between 5 and 300", "at least 1", "at most 10".
+    fn range_words(&self) -> Option<String> {
+        match (self.min, self.max) {
+            (Some(a), Some(b)) => Some(format!("between {a} and {b}")),
+            (Some(a), None) => Some(format!("at least {a}")),
+            (None, Some(b)) => Some(format!("at most {b}")),
+            (None, None) => None,
+        }
     }
 
     /// The allowed values for a message: the first [`ENUM_SHOWN`], then how many in all.
@@ -125,12 +133,7 @@ impl Constraint {
         if !self.enum_values.is_empty() {
             parts.push(format!("one of {}", self.enum_list()));
         }
-        match (self.min, self.max) {
-            (Some(a), Some(b)) => parts.push(format!("between {a} and {b}")),
-            (Some(a), None) => parts.push(format!("at least {a}")),
-            (None, Some(b)) => parts.push(format!("at most {b}")),
-            (None, None) => {}
-        }
+        parts.extend(self.range_words());
         match (self.min_len, self.max_len) {
             (Some(a), Some(b)) => parts.push(format!("{a} to {b} characters long")),
             (Some(a), None) => parts.push(format!("at least {a} characters long")),
